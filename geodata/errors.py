@@ -1,0 +1,49 @@
+"""One exception hierarchy; every error carries a message that is safe to show to a user."""
+
+from __future__ import annotations
+
+
+class CockpitError(Exception):
+    """Base class. ``user_message`` never contains secrets, SQL or stack details."""
+
+    http_status = 500
+    code = "internal_error"
+
+    def __init__(self, user_message: str, *, detail: str | None = None) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+        self.detail = detail
+
+
+class ConfigurationError(CockpitError):
+    code = "configuration_error"
+
+
+class DatabaseUnavailable(CockpitError):
+    http_status = 503
+    code = "database_unavailable"
+
+
+class MissingExtension(CockpitError):
+    http_status = 503
+    code = "missing_extension"
+
+
+class ValidationFailed(CockpitError):
+    http_status = 400
+    code = "invalid_input"
+
+
+class NotFound(CockpitError):
+    http_status = 404
+    code = "not_found"
+
+
+class Forbidden(CockpitError):
+    http_status = 403
+    code = "forbidden"
+
+
+class Conflict(CockpitError):
+    http_status = 409
+    code = "conflict"
