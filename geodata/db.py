@@ -48,7 +48,7 @@ def create_database(admin_url: str, name: str) -> bool:
             ident = conn.dialect.identifier_preparer.quote(name)
             conn.execute(
                 text(
-                    f"CREATE DATABASE {ident} TEMPLATE template0 ENCODING 'UTF8' "  # noqa: S608 - quoted identifier
+                    f"CREATE DATABASE {ident} TEMPLATE template0 ENCODING 'UTF8' "
                     "LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
                 )
             )

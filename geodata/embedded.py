@@ -110,7 +110,7 @@ def _cluster_dir(data_dir: Path) -> tuple[Path, str | None]:
 def _run(cmd: list[str], owner: str | None, **kw: object) -> subprocess.CompletedProcess[str]:
     if owner:
         cmd = ["runuser", "-u", owner, "--", *cmd]
-    return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)  # type: ignore[call-overload, no-any-return]
+    return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)  # type: ignore[call-overload]
 
 
 def _prepare_dir(path: Path, owner: str | None) -> None:

@@ -1,0 +1,171 @@
+"""Xinchang digital-twin cockpit: composition root and command line.
+
+    python app.py run [--host H] [--port P]
+    python app.py db upgrade | db status | db stop
+    python app.py demo load [--scale S] [--seed N] [--if-empty]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+
+from geodata.errors import CockpitError
+
+if TYPE_CHECKING:
+    from geodata.settings import Settings
+
+log = logging.getLogger("cockpit")
+
+
+def _settings() -> Settings:
+    from geodata.settings import get_settings
+
+    return get_settings()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from cockpit.server import create_app
+
+    settings = _settings()
+    app = create_app(settings)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"cockpit: http://{host}:{port}/", flush=True)
+    app.run(host=host, port=port, debug=False)
+    return 0
+
+
+def cmd_db_upgrade(_args: argparse.Namespace) -> int:
+    from geodata.db import get_engine
+    from geodata.migrate import upgrade
+
+    revision = upgrade(get_engine())
+    print(f"database schema at revision {revision}")
+    return 0
+
+
+def cmd_db_status(_args: argparse.Namespace) -> int:
+    import json
+
+    from twin.health import health_report
+
+    report = health_report()
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0 if report["status"] == "ok" else 1
+
+
+def cmd_db_stop(_args: argparse.Namespace) -> int:
+    from geodata.embedded import stop_cluster
+
+    settings = _settings()
+    if settings.database_url:
+        print("DATABASE_URL is set: there is no embedded database to stop")
+        return 0
+    print("embedded database stopped" if stop_cluster(settings.data_dir, settings.embedded_port)
+          else "embedded database was not running")
+    return 0
+
+
+def cmd_demo_load(args: argparse.Namespace) -> int:
+    from geodata.db import get_engine
+    from geodata.demo.loader import DemoParams, generate, load
+    from geodata.migrate import current_revision, head_revision
+    from geodata.protect import DataProtector, load_key
+    from geodata.repositories.system import database_state
+
+    params = DemoParams(scale=args.scale, seed=args.seed)
+    settings = _settings()
+    engine = get_engine()
+    if current_revision(engine) != head_revision():
+        print("the database schema is not up to date: run 'python app.py db upgrade' first", file=sys.stderr)
+        return 2
+    if args.if_empty and database_state().get("dataset"):
+        print("data already loaded; skipping the demo load (--if-empty)")
+        return 0
+    key = load_key(
+        settings.data_key.get_secret_value() if settings.data_key else None, settings.data_dir, create=True
+    )
+    t0 = time.perf_counter()
+    ctx, report = generate(params, settings.data_dir, DataProtector(key), progress=_progress)
+    load(engine, ctx, report, params, progress=_progress)
+    total = time.perf_counter() - t0
+    print(f"demo county loaded (scale {params.scale}, seed {params.seed}) in {total:.1f} s — synthetic data")
+    for table, n in sorted(report.rows.items()):
+        print(f"  {table:<22} {n:>9,}")
+    return 0
+
+
+def _progress(message: str) -> None:
+    print(f"  {message}", flush=True)
+
+
+def _not_yet(issue: int, what: str) -> Callable[[argparse.Namespace], int]:
+    def run(_args: argparse.Namespace) -> int:
+        print(f"'{what}' is not available yet (tracked in issue {issue}).", file=sys.stderr)
+        return 2
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="app.py", description="Xinchang digital-twin cockpit (新昌县数字孪生驾驶舱)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="serve the cockpit")
+    run.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
+    run.add_argument("--port", type=int, default=None, help="port (default 8050)")
+    run.set_defaults(func=cmd_run)
+
+    db = sub.add_parser("db", help="database schema and the embedded server")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="create or migrate the schema (idempotent)").set_defaults(func=cmd_db_upgrade)
+    db_sub.add_parser("status", help="print database health as JSON").set_defaults(func=cmd_db_status)
+    db_sub.add_parser("stop", help="stop the embedded database server").set_defaults(func=cmd_db_stop)
+
+    demo = sub.add_parser("demo", help="the synthetic demo county")
+    demo_sub = demo.add_subparsers(dest="demo_command", required=True)
+    demo_load = demo_sub.add_parser("load", help="generate and load the demo county (replaces its data)")
+    demo_load.add_argument("--scale", type=float, default=1.0, help="population/entity scale (default 1)")
+    demo_load.add_argument("--seed", type=int, default=42, help="random seed (default 42)")
+    demo_load.add_argument("--if-empty", action="store_true", help="do nothing when data is already loaded")
+    demo_load.set_defaults(func=cmd_demo_load)
+
+    imp = sub.add_parser("import", help="import GeoJSON / Shapefile / GeoPackage / CSV")
+    imp.add_argument("files", nargs="+")
+    imp.set_defaults(func=_not_yet(10, "import"))
+    sub.add_parser("feed", help="simulate live sensor feeds").set_defaults(func=_not_yet(5, "feed"))
+    sub.add_parser("bench", help="run the benchmark suite").set_defaults(func=_not_yet(11, "bench"))
+    users = sub.add_parser("users", help="manage users")
+    users.add_argument("action", choices=["create"])
+    users.set_defaults(func=_not_yet(4, "users"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    try:
+        return int(args.func(args))
+    except CockpitError as exc:
+        print(f"error: {exc.user_message}", file=sys.stderr)
+        if exc.detail and args.verbose:
+            print(exc.detail, file=sys.stderr)
+        return 1
+    except ValidationError as exc:  # settings from the environment
+        for err in exc.errors():
+            print(f"error: {'.'.join(map(str, err['loc'])) or 'settings'}: {err['msg']}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

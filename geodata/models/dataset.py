@@ -1,0 +1,23 @@
+"""What has been loaded into this database (demo generator runs, imports)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import DateTime, Float, Integer, String
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from geodata.models.base import Base
+
+
+class DatasetLoad(Base):
+    __tablename__ = "dataset_load"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # demo / import
+    seed: Mapped[int | None] = mapped_column(Integer)
+    scale: Mapped[float | None] = mapped_column(Float)
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    row_counts: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
