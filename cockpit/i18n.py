@@ -24,6 +24,18 @@ STRINGS: dict[str, dict[Lang, str]] = {
         "zh": "数据库中还没有数据。请运行 python app.py demo load 载入演示县数据。",
         "en": "The database holds no data yet. Run python app.py demo load to load the demo county.",
     },
+    "map.title": {"zh": "县域一张图", "en": "County map"},
+    "map.reset": {"zh": "复位视角（指北）", "en": "Reset view (north up)"},
+    "map.layers": {"zh": "图层", "en": "Layers"},
+    "map.legend": {"zh": "图例", "en": "Legend"},
+    "map.selected": {"zh": "选中", "en": "Selected"},
+    "map.click_hint": {"zh": "点击地图上的村社区查看详情", "en": "Click a village on the map for details"},
+    "card.code": {"zh": "代码", "en": "Code"},
+    "card.parent": {"zh": "所属", "en": "Part of"},
+    "card.area": {"zh": "面积", "en": "Area"},
+    "card.residents": {"zh": "常住人口", "en": "Residents"},
+    "card.households": {"zh": "户数", "en": "Households"},
+    "card.grid_cells": {"zh": "网格数", "en": "Grid cells"},
     "error.db": {"zh": "数据库暂时不可用，正在重试…", "en": "The database is unavailable; retrying…"},
 }
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
-from dash import Dash, html
+from dash import Dash, Input, Output, dcc, html
 
-from cockpit.api import errors, health
+from cockpit.api import errors, health, tiles
+from cockpit.static import ASSETS_IGNORE, ASSETS_PATH_IGNORE, register_static_routes
 from geodata.settings import Settings
 
 HERE = Path(__file__).resolve().parent
@@ -20,32 +21,26 @@ def create_app(settings: Settings) -> Dash:
         use_pages=True,
         pages_folder=str(HERE / "pages"),
         assets_folder=str(ASSETS),
-        assets_ignore=_assets_ignore(),
+        assets_ignore=ASSETS_IGNORE,
+        assets_path_ignore=ASSETS_PATH_IGNORE,
         serve_locally=True,  # every script from this server: the cockpit runs offline in intranets
         title="新昌县数字孪生指挥驾驶舱",
         update_title="",
         suppress_callback_exceptions=False,
     )
-    app.layout = html.Div([dash.page_container], id="app-root")
+    app.layout = html.Div([
+        dcc.Location(id="app-url"),
+        dcc.Store(id="app-lang", data="zh"),
+        dash.page_container,
+    ], id="app-root")
+    app.clientside_callback(
+        "function (search) { return new URLSearchParams(search || '').get('lang') === 'en' ? 'en' : 'zh'; }",
+        Output("app-lang", "data"), Input("app-url", "search"),
+    )
     server = app.server
     server.config["SECRET_KEY"] = settings.secret_key.get_secret_value() if settings.secret_key else None
     errors.register_error_handlers(server)
     health.register(server)
-    _register_static(server)
+    tiles.register(server)
+    register_static_routes(server)
     return app
-
-
-def _assets_ignore() -> str:
-    try:
-        from cockpit.static import ASSETS_IGNORE
-    except ImportError:  # the static module arrives with the map engine
-        return r"vendor/.*"
-    return ASSETS_IGNORE
-
-
-def _register_static(server: object) -> None:
-    try:
-        from cockpit.static import register_static_routes
-    except ImportError:
-        return
-    register_static_routes(server)  # type: ignore[arg-type]

@@ -43,6 +43,7 @@ _FONT_FILES = {
     FONT_FILE: "font/woff2",
     "fonts.css": "text/css; charset=utf-8",
     "OFL.txt": "text/plain; charset=utf-8",
+    "preload-font.js": "text/javascript; charset=utf-8",
 }
 
 # Dash matches ``assets_ignore`` against the bare file name (not the path below assets/) and loads every
@@ -70,15 +71,6 @@ def worker_load_options(origin: str = "", prefix: str = "") -> dict[str, dict[st
 
 
 WORKER_LOAD_OPTIONS: dict[str, dict[str, str]] = worker_load_options()
-
-# For a clientside callback that must build absolute URLs in the browser (workers on another origin):
-# ``window.location.origin`` + the same paths as ``WORKER_LOAD_OPTIONS``.
-WORKER_LOAD_OPTIONS_JS = (
-    "function (origin) { origin = origin || window.location.origin; return {"
-    + ", ".join(f'"{loader}": {{"workerUrl": origin + "{WORKER_URL_PREFIX}/{name}"}}'
-                for loader, name in WORKER_FILES.items())
-    + "}; }"
-)
 
 
 def label_character_set(texts: Iterable[str]) -> list[str]:

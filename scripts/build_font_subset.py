@@ -175,7 +175,7 @@ def css_text(version: str, glyphs: int) -> str:
            OFL.txt. Built by scripts/build_font_subset.py; do not edit by hand.
            font-display: block keeps text invisible for the short load instead of flashing a fallback
            face, so the wall never shows two fonts. The URL is relative so this file works both from
-           /assets/fonts/ and /fonts/. */
+           /assets/fonts/ and /fonts/. preload-font.js starts the download early for canvas text. */
         @font-face {{
           font-family: "{CSS_FAMILY}";
           src: url("{FONT_FILE}") format("woff2");

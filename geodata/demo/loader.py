@@ -29,7 +29,7 @@ from geodata.protect import DataProtector
 log = logging.getLogger(__name__)
 
 # Tables a demo load owns. Users and the audit log are never touched by it.
-KEEP_TABLES = {"app_user", "audit_log", "dataset_load", "alembic_version"}
+KEEP_TABLES = {"app_user", "audit_log", "dataset_load", "data_version", "alembic_version"}
 Stage = Callable[[DemoContext], None]
 
 

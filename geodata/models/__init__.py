@@ -3,7 +3,7 @@
 from geodata.models.address import Building, House, Resident, StandardAddress
 from geodata.models.admin import AdminArea, Dem, GridCell, PlacePoint, River, Road
 from geodata.models.base import METRIC_SRID, SRID, Base
-from geodata.models.dataset import DatasetLoad
+from geodata.models.dataset import DatasetLoad, DataVersion
 from geodata.models.emergency import ContingencyPlan, EmergencyResource, Incident, IncidentLog, Shelter
 from geodata.models.governance import GridEvent, GridEventLog, Thing
 from geodata.models.monitoring import KpiDefinition, KpiValue, Reading, Sensor, Warning
@@ -19,7 +19,7 @@ from geodata.models.park import (
 from geodata.models.security import AppUser, AuditLog
 
 __all__ = [
-    "METRIC_SRID", "SRID", "AdminArea", "AppUser", "AuditLog", "Base", "Building", "ContingencyPlan", "DatasetLoad",
+    "METRIC_SRID", "SRID", "AdminArea", "AppUser", "AuditLog", "Base", "Building", "ContingencyPlan", "DataVersion", "DatasetLoad",
     "Dem",
     "EmergencyResource", "EnergyRecord", "Enterprise", "GridCell", "GridEvent", "GridEventLog", "House",
     "Incident", "IncidentLog", "IndustryClass", "KpiDefinition", "KpiValue", "MaterialTrade", "Park",

@@ -1,0 +1,66 @@
+/* Clientside callbacks of the map component (cockpit/components/deckmap.py).
+   They keep view changes, hovering and layer switching in the browser: no server round trips. */
+(function () {
+  "use strict";
+  var lastView = {};  // deck id -> latest view state, for the 2D/3D switch
+
+  function visibleLayers(layers, switched, mode, meta) {
+    var on = {};
+    (switched || []).forEach(function (id) { on[id] = true; });
+    var groups = {};
+    (meta || []).forEach(function (m) { groups[m.id] = m.group; });
+    return (layers || []).map(function (layer) {
+      var visible;
+      if (layer.id === "terrain") { visible = mode === "3d"; }
+      else if (layer.id === "basemap") { visible = mode !== "3d"; }
+      else if (groups[layer.id] === "base" && !(layer.id in on)) { visible = true; }
+      else { visible = !!on[layer.id]; }
+      var out = Object.assign({}, layer, {visible: visible});
+      if ("extruded" in layer) { out.extruded = mode === "3d"; }
+      return out;
+    });
+  }
+
+  function trackView(view, deckId) {
+    if (!view) { return window.dash_clientside.no_update; }
+    lastView[deckId] = view;
+    return {transform: "rotate(" + (-(view.bearing || 0)).toFixed(1) + "deg)"};
+  }
+
+  function resetView(clicks, mode, home, deckId) {
+    var ctx = window.dash_clientside.callback_context;
+    var trigger = ctx.triggered.length ? ctx.triggered[0].prop_id : "";
+    var target = home[mode] || home["3d"];
+    if (trigger.indexOf("-mode.") >= 0 && lastView[deckId]) {
+      // switching 2D/3D keeps where the user is looking; only pitch and bearing change
+      var v = lastView[deckId];
+      target = {longitude: v.longitude, latitude: v.latitude, zoom: v.zoom,
+                pitch: mode === "3d" ? (home["3d"].pitch || 45) : 0, bearing: mode === "3d" ? v.bearing : 0};
+    }
+    // a new object each time, so the component re-applies it even if equal to the last one
+    return Object.assign({}, target, {transitionDuration: 0, _nonce: Date.now()});
+  }
+
+  function fill(template, props) {
+    // Text only: the result is rendered by React as a text node, so values are never parsed as HTML.
+    return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, function (_m, key) {
+      var v = props[key];
+      return v === undefined || v === null ? "" : String(v);
+    });
+  }
+
+  function tooltip(info, meta) {
+    var hidden = {display: "none"};
+    if (!info || !info.picked || !info.layerId) { return ["", hidden]; }
+    var spec = (meta || []).find(function (m) { return m.id === info.layerId; });
+    if (!spec || !spec.tooltip) { return ["", hidden]; }
+    var props = Object.assign({}, info.object || {}, info.properties || {});
+    var text = fill(spec.tooltip, props).trim();
+    if (!text) { return ["", hidden]; }
+    return [text, {display: "block", left: (info.x + 14) + "px", top: (info.y + 14) + "px"}];
+  }
+
+  window.dash_clientside = Object.assign({}, window.dash_clientside, {
+    deckmap: {visibleLayers: visibleLayers, trackView: trackView, resetView: resetView, tooltip: tooltip}
+  });
+})();

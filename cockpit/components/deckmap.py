@@ -1,0 +1,139 @@
+"""The one map component every page uses: deck.gl through deckgl-dash, plus our controls.
+
+Everything that only changes what the browser shows — layer visibility, zoom ranges, the 2D/3D
+switch, the compass, tooltips — runs in clientside callbacks (assets/js/deckmap.js), so panning and
+hovering cause no server traffic. Pages get ``clickInfo`` as a callback input for feature cards and
+may replace ``layers`` when their data changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dash import ClientsideFunction, Input, Output, State, clientside_callback, dcc, html
+from deckgl_dash import DeckGL
+
+from cockpit.components.attrs import with_attrs
+from cockpit.i18n import t
+from layers.base import LayerSpec, MapParams
+
+EVENTS = ["click", "hover", "viewStateChange"]
+
+
+@dataclass(frozen=True)
+class View:
+    longitude: float
+    latitude: float
+    zoom: float
+    pitch: float = 45
+    bearing: float = 0
+
+    def as_dict(self, mode: str) -> dict[str, float]:
+        return {"longitude": self.longitude, "latitude": self.latitude, "zoom": self.zoom,
+                "pitch": self.pitch if mode == "3d" else 0, "bearing": self.bearing if mode == "3d" else 0}
+
+
+def ids(prefix: str) -> dict[str, str]:
+    """Component ids of one map instance (namespaced per page)."""
+    names = ("deck", "layers", "switcher", "legend", "tooltip", "mode", "reset", "compass", "meta", "home")
+    return {n: f"{prefix}-map-{n}" for n in names}
+
+
+def layer_meta(specs: list[LayerSpec], lang: str) -> list[dict[str, Any]]:
+    """What the clientside callbacks need to know of each layer (no data)."""
+    return [{"id": s.id, "title": s.title(lang), "group": s.group, "minZoom": s.min_zoom, "maxZoom": s.max_zoom,
+             "tooltip": s.tooltip, "visible": s.default_visible} for s in specs]
+
+
+def legend_panel(specs: list[LayerSpec], lang: str) -> list[html.Div]:
+    rows = []
+    for spec in specs:
+        for item in spec.legend:
+            r, g, b, a = item.color
+            swatch_style = {"backgroundColor": f"rgba({r},{g},{b},{a / 255:.2f})"}
+            rows.append(with_attrs(html.Div(
+                [html.Span(className=f"legend-swatch legend-{item.shape}", style=swatch_style),
+                 html.Span(item.label(lang), className="legend-label")],
+                className="legend-row",
+            ), data_layer=spec.id))
+    return rows
+
+
+def deck_map(prefix: str, layers: list[tuple[LayerSpec, dict[str, Any]]], view: View, params: MapParams,
+             *, height: str = "100%") -> html.Div:
+    """The map, its layer switcher, legend, tooltip, compass/reset and 2D/3D controls."""
+    i = ids(prefix)
+    specs = [spec for spec, _ in layers]
+    lang = params.lang
+    switchable = [s for s in specs if s.group != "base"]
+    return html.Div(
+        [
+            DeckGL(
+                id=i["deck"], layers=[], initialViewState=view.as_dict(params.mode), controller=True,
+                enableEvents=EVENTS, tooltip=False, style={"position": "absolute", "inset": "0"},
+            ),
+            dcc.Store(id=i["layers"], data=[_gated(spec, layer) for spec, layer in layers]),
+            dcc.Store(id=i["meta"], data=layer_meta(specs, lang)),
+            dcc.Store(id=i["home"], data={"3d": view.as_dict("3d"), "2d": view.as_dict("2d")}),
+            html.Div(id=i["tooltip"], className="map-tooltip", role="tooltip", style={"display": "none"}),
+            html.Div([
+                html.Div([
+                    dcc.RadioItems(
+                        id=i["mode"], value=params.mode, inline=True, className="map-mode",
+                        options=[{"label": "3D", "value": "3d"}, {"label": "2D", "value": "2d"}],
+                    ),
+                    with_attrs(html.Button(
+                        html.Span("▲", id=i["compass"], className="compass-needle"), id=i["reset"],
+                        className="map-button", title=t("map.reset", lang),
+                    ), aria_label=t("map.reset", lang)),
+                ], className="map-toolbar"),
+                html.Details([
+                    html.Summary(t("map.layers", lang)),
+                    dcc.Checklist(
+                        id=i["switcher"], className="layer-switcher",
+                        options=[{"label": s.title(lang), "value": s.id} for s in switchable],
+                        value=[s.id for s in switchable if s.default_visible],
+                    ),
+                ], open=True, className="map-panel"),
+                html.Details([html.Summary(t("map.legend", lang)), html.Div(legend_panel(specs, lang), id=i["legend"])],
+                             open=True, className="map-panel"),
+            ], className="map-controls"),
+        ],
+        className=f"deck-map theme-{params.theme}", style={"position": "relative", "height": height},
+        id=f"{prefix}-map",
+    )
+
+
+def _gated(spec: LayerSpec, layer: dict[str, Any]) -> dict[str, Any]:
+    """Zoom gating for inline layers happens in the browser (deckgl-dash's visibleMinZoom)."""
+    if spec.min_zoom and layer.get("@@type") not in ("MVTLayer", "TileLayer", "TerrainLayer"):
+        return {**layer, "visibleMinZoom": spec.min_zoom}
+    return layer
+
+
+def register_callbacks(prefix: str) -> None:
+    """Clientside wiring for one map instance; call once per page at import time."""
+    i = ids(prefix)
+    clientside_callback(
+        ClientsideFunction("deckmap", "visibleLayers"),
+        Output(i["deck"], "layers"),
+        Input(i["layers"], "data"), Input(i["switcher"], "value"), Input(i["mode"], "value"),
+        State(i["meta"], "data"),
+    )
+    clientside_callback(
+        ClientsideFunction("deckmap", "trackView"),
+        Output(i["compass"], "style"),
+        Input(i["deck"], "viewState"), State(i["deck"], "id"),
+    )
+    clientside_callback(
+        ClientsideFunction("deckmap", "tooltip"),
+        Output(i["tooltip"], "children"), Output(i["tooltip"], "style"),
+        Input(i["deck"], "hoverInfo"), State(i["meta"], "data"),
+    )
+    clientside_callback(
+        ClientsideFunction("deckmap", "resetView"),
+        Output(i["deck"], "initialViewState"),
+        Input(i["reset"], "n_clicks"), Input(i["mode"], "value"), State(i["home"], "data"), State(i["deck"], "id"),
+        prevent_initial_call=True,
+    )

@@ -1,0 +1,101 @@
+"""县域一张图 — the county map: terrain, boundaries, labels, network and thematic layers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import Input, Output, State, html
+
+from cockpit.components import deckmap
+from cockpit.components.attrs import with_attrs
+from cockpit.i18n import t
+from cockpit.static import WORKER_LOAD_OPTIONS
+from geodata.errors import CockpitError
+from layers import labels as label_layers
+from layers.base import MapParams, Mode, Theme
+from layers.registry import BaseMapData, county_map
+from twin import map_data
+
+dash.register_page(__name__, path="/map", name="county-map", title="县域一张图 · 新昌县数字孪生驾驶舱")
+
+PREFIX = "countymap"
+SEAT = deckmap.View(longitude=120.93, latitude=29.40, zoom=9.6, pitch=45, bearing=-10)
+
+
+def _params(query: dict[str, str]) -> MapParams:
+    theme: Theme = "light" if query.get("theme") == "light" else "dark"
+    mode: Mode = "2d" if query.get("mode") == "2d" else "3d"
+    return MapParams(theme=theme, mode=mode, lang="en" if query.get("lang") == "en" else "zh")
+
+
+def _base_data() -> BaseMapData:
+    townships: list[dict[str, Any]] = []
+    villages: list[dict[str, Any]] = []
+    for label in map_data.labels():
+        row = {"text": label_layers.short_name(label.text), "position": [label.lon, label.lat, label.z],
+               "code": label.code}
+        (townships if label.level == "township" else villages).append(row)
+    return BaseMapData(
+        county_outline=map_data.county_outline(),
+        township_outlines=map_data.township_outlines(),
+        township_labels=townships,
+        village_labels=villages,
+    )
+
+
+def layout(**query: str) -> html.Div:
+    params = _params(query)
+    built = county_map(params, _base_data(), WORKER_LOAD_OPTIONS)
+    return with_attrs(html.Div(
+        [
+            html.Header([
+                html.H1(t("map.title", params.lang)),
+                html.Span(t("data.synthetic", params.lang), className="badge-synthetic"),
+            ], className="cockpit-header"),
+            html.Main([
+                deckmap.deck_map(PREFIX, built, SEAT, params),
+                with_attrs(html.Aside(
+                    html.P(t("map.click_hint", params.lang), className="hint"),
+                    id=f"{PREFIX}-card", className="feature-card",
+                ), aria_live="polite"),
+            ], className="map-page-main"),
+        ],
+        className=f"page map-page theme-{params.theme}",
+    ), data_lang=params.lang)
+
+
+deckmap.register_callbacks(PREFIX)
+
+
+@dash.callback(
+    Output(f"{PREFIX}-card", "children"),
+    Input(deckmap.ids(PREFIX)["deck"], "clickInfo"),
+    State("app-lang", "data"),
+    prevent_initial_call=True,
+)
+def show_card(click: dict[str, Any] | None, lang: str | None) -> Any:
+    props = (click or {}).get("properties") or {}
+    if (click or {}).get("layerId") != "villages" or not props.get("code"):
+        return dash.no_update
+    try:
+        card = map_data.area_card(str(props["code"]))
+    except CockpitError as exc:
+        return html.P(exc.user_message, className="error")
+    return _card(card, lang)
+
+
+def _card(card: dict[str, Any], lang: str | None) -> html.Div:
+    rows = [
+        (t("card.code", lang), card["code"]),
+        (t("card.parent", lang), card.get("parent_name") or ""),
+        (t("card.area", lang), f"{card['area_km2']:.2f} km²"),
+        (t("card.residents", lang), f"{card['residents']:,}"),
+        (t("card.households", lang), f"{card['households']:,}"),
+        (t("card.grid_cells", lang), f"{card['grid_cells']:,}"),
+    ]
+    return with_attrs(html.Div([
+        html.H2(card["name"], id=f"{PREFIX}-card-name"),
+        html.Dl([item for k, v in rows for item in (html.Dt(k), html.Dd(v))]),
+        html.P(t("data.synthetic", lang), className="badge-synthetic"),
+    ], id=f"{PREFIX}-card-body"), data_code=card["code"])

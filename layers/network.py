@@ -1,0 +1,37 @@
+"""Rivers and roads as vector tiles (overlays; the basemap texture also carries them, draped)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pydeck as pdk
+
+from layers.base import DEPTH_ON_TOP, LayerSpec, LegendItem, MapParams, lit, rgba, to_dict
+
+RIVERS = LayerSpec(
+    id="rivers", title_zh="河流", title_en="Rivers", group="base", tooltip="{name}",
+    legend=(LegendItem("河流", "River", rgba("#48cae4"), "line"),), fields=("name", "rank"),
+)
+ROADS = LayerSpec(
+    id="roads", title_zh="道路", title_en="Roads", group="base", tooltip="{name}",
+    legend=(LegendItem("道路", "Road", rgba("#f4a261"), "line"),), fields=("name", "road_class"),
+)
+COLOURS = {"dark": {"rivers": rgba("#48cae4"), "roads": rgba("#f4a261", 220)},
+           "light": {"rivers": rgba("#0077b6"), "roads": rgba("#e76f51", 220)}}
+
+
+def _lines(spec: LayerSpec, params: MapParams, load_options: dict[str, Any], width: int) -> dict[str, Any]:
+    layer = pdk.Layer(
+        "MVTLayer", id=spec.id, min_zoom=6, max_zoom=14, get_line_color=list(COLOURS[params.theme][spec.id]),
+        line_width_min_pixels=width, line_width_units=lit("pixels"), pickable=True, auto_highlight=True,
+        highlight_color=[255, 255, 255, 160], load_options=load_options, parameters=DEPTH_ON_TOP,
+    )
+    return to_dict(layer, data=f"/tiles/{spec.id}/{{z}}/{{x}}/{{y}}.mvt")
+
+
+def build_rivers(params: MapParams, load_options: dict[str, Any]) -> dict[str, Any]:
+    return _lines(RIVERS, params, load_options, 2)
+
+
+def build_roads(params: MapParams, load_options: dict[str, Any]) -> dict[str, Any]:
+    return _lines(ROADS, params, load_options, 1)

@@ -1,0 +1,73 @@
+"""Fixtures for end-to-end tests. Tests mark themselves with ``pytestmark = pytest.mark.e2e``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.e2e.browser import BrowserSession, SessionFactory
+
+# -- browser harness ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser_factory() -> Iterator[SessionFactory]:
+    """``browser_factory(base_url, **options)`` → a started BrowserSession, closed at teardown.
+
+    Closing does not assert cleanliness: each test calls ``session.assert_clean()`` where it means it,
+    so that a test about failures can inspect them first.
+    """
+    sessions: list[BrowserSession] = []
+
+    def create(base_url: str, **options: Any) -> BrowserSession:
+        session = BrowserSession(base_url, **options)
+        session.start()
+        sessions.append(session)
+        return session
+
+    yield create
+    for session in reversed(sessions):
+        session.close()
+
+
+# -- app server (the lead adds an ``app_server`` fixture here) -----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def e2e_database(demo_database, admin_url):  # type: ignore[no-untyped-def]
+    """A private copy of the demo database (CREATE DATABASE … TEMPLATE is a fast file copy), so that
+    browser tests may edit data without touching what the integration tests read."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    demo_database["engine"].dispose()  # a template must have no open connections
+    name = f"cockpit_e2e_{uuid.uuid4().hex[:8]}"
+    source = demo_database["url"].split("/")[-1].split("?")[0]
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
+    url = demo_database["url"].replace(f"/{source}", f"/{name}", 1)
+    yield {**demo_database, "url": url, "engine": create_engine(url)}
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def app_server(e2e_database):  # type: ignore[no-untyped-def]
+    """The real app (``python app.py run``) on a free port, against the e2e database."""
+    import os
+    import sys
+
+    from tests.e2e.browser import ROOT, AppServer, free_port
+
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": e2e_database["url"], "COCKPIT_DATA_DIR": str(e2e_database["data_dir"])}
+    server = AppServer([sys.executable, "app.py", "run", "--host", "127.0.0.1", "--port", str(port)], port,
+                       env=env, cwd=ROOT, name="cockpit-e2e")
+    server.start()
+    yield server
+    server.stop()

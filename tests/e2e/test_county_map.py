@@ -1,0 +1,144 @@
+"""The county map in a real headless Chromium: it draws, it is offline, it talks back to callbacks."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from sqlalchemy import text
+
+from tests.e2e.browser import assert_drew, count_colour
+
+pytestmark = pytest.mark.e2e
+
+VIEWPORT = (1280, 800)
+GOLD = (255, 209, 102)  # county outline, dark theme
+CYAN = (76, 201, 240)  # township boundaries
+RIVER = (72, 202, 228)
+ROAD = (244, 162, 97)
+LABEL = (240, 246, 252)
+
+
+def pixel_of(lon: float, lat: float, box: dict, view: dict) -> tuple[float, float]:  # type: ignore[type-arg]
+    """Screen pixel of a point in a 2D (pitch 0, bearing 0) web-mercator view, as deck.gl computes it."""
+    def merc(lo: float, la: float) -> tuple[float, float]:
+        x = (lo + 180) / 360
+        y = (1 - math.log(math.tan(math.radians(la)) + 1 / math.cos(math.radians(la))) / math.pi) / 2
+        return x, y
+
+    scale = 512 * 2 ** view["zoom"]
+    (x, y), (cx, cy) = merc(lon, lat), merc(view["longitude"], view["latitude"])
+    return box["x"] + box["width"] / 2 + (x - cx) * scale, box["y"] + box["height"] / 2 + (y - cy) * scale
+
+
+@pytest.fixture(scope="module")
+def hostile_village(e2e_database):  # type: ignore[no-untyped-def]
+    """A village whose name is markup: the tooltip must show the tags as text."""
+    with e2e_database["engine"].begin() as conn:
+        code, lon, lat = conn.execute(text("""
+            SELECT code, ST_X(label_point), ST_Y(label_point) FROM admin_area
+            WHERE level = 'village' ORDER BY code DESC LIMIT 1""")).one()
+        conn.execute(text("UPDATE admin_area SET name = '<b>x</b>' WHERE code = :c"), {"c": code})
+    return code, lon, lat
+
+
+@pytest.fixture
+def map_session(app_server, browser_factory, hostile_village):  # type: ignore[no-untyped-def]
+    def open_map(query: str = ""):  # type: ignore[no-untyped-def]
+        session = browser_factory(app_server.base_url, viewport=VIEWPORT)
+        session.goto(f"/map{query}")
+        session.page.wait_for_selector("#countymap-map-deck canvas", timeout=60_000)
+        session.wait_for_frames(20, timeout=90)
+        session.wait_for_quiet(1500, timeout=120)
+        return session
+
+    return open_map
+
+
+def deck_box(session) -> dict:  # type: ignore[no-untyped-def,type-arg]
+    box = session.page.locator("#countymap-map-deck").bounding_box()
+    assert box and box["width"] > 400 and box["height"] > 300
+    return box
+
+
+def test_county_map_draws_terrain_boundaries_labels_rivers_roads(map_session) -> None:  # type: ignore[no-untyped-def]
+    session = map_session()
+    shot = session.screenshot("county-map-3d-dark")
+    box = deck_box(session)
+    counts = assert_drew(shot, {
+        "county outline": (GOLD, 300),
+        "township boundaries": (CYAN, 300, {"match": "hue", "hue_tolerance": 8}),
+        "rivers (MVT)": (RIVER, 150, {"match": "hue", "hue_tolerance": 6}),
+        "roads (MVT)": (ROAD, 150, {"match": "hue", "hue_tolerance": 8}),
+        "labels": (LABEL, 400, {"tolerance": 10}),
+    }, box=box)
+    assert counts["labels"] > 0
+    terrain = session.page.evaluate(
+        "() => performance.getEntriesByType('resource').filter(e => e.name.includes('/tiles/terrain/')).length")
+    texture = session.page.evaluate(
+        "() => performance.getEntriesByType('resource').filter(e => e.name.includes('/tiles/basemap/')).length")
+    assert terrain > 0 and texture > 0
+    session.assert_clean()
+
+
+def test_light_flat_map_draws_too(map_session) -> None:  # type: ignore[no-untyped-def]
+    session = map_session("?theme=light&mode=2d")
+    shot = session.screenshot("county-map-2d-light")
+    assert_drew(shot, {"county outline": ((193, 18, 31), 300, {"match": "hue", "hue_tolerance": 8})},
+                box=deck_box(session))
+    session.assert_clean()
+
+
+def test_clicking_a_village_returns_its_code_and_name(map_session, e2e_database) -> None:  # type: ignore[no-untyped-def]
+    with e2e_database["engine"].connect() as conn:
+        code, name, lon, lat = conn.execute(text("""
+            SELECT code, name, ST_X(label_point), ST_Y(label_point) FROM admin_area
+            WHERE level = 'village' AND name NOT LIKE '<%' ORDER BY area_km2 DESC LIMIT 1""")).one()
+    session = map_session("?mode=2d")
+    view = {"longitude": 120.93, "latitude": 29.40, "zoom": 9.6}
+    x, y = pixel_of(lon, lat, deck_box(session), view)
+    session.page.mouse.move(x, y)
+    session.wait(0.5)
+    session.page.mouse.click(x, y)
+    session.page.mouse.move(x + 1, y + 1)  # headless Chromium may deliver the click with the next move
+    body = session.page.wait_for_selector("#countymap-card-body", timeout=15_000)
+    assert body.get_attribute("data-code") == code
+    assert session.page.inner_text("#countymap-card-name") == name
+    session.screenshot("county-map-village-card")
+    session.assert_clean()
+
+
+def test_hover_tooltip_shows_markup_as_text(map_session, hostile_village) -> None:  # type: ignore[no-untyped-def]
+    code, lon, lat = hostile_village
+    session = map_session("?mode=2d")
+    view = {"longitude": 120.93, "latitude": 29.40, "zoom": 9.6}
+    x, y = pixel_of(lon, lat, deck_box(session), view)
+    tooltip = session.page.locator("#countymap-map-tooltip")
+    for dx in (0, 2, -2, 4):
+        session.page.mouse.move(x + dx, y + dx)
+        session.wait(0.6)
+        if tooltip.is_visible() and "<b>x</b>" in tooltip.inner_text():
+            break
+    assert "<b>x</b>" in tooltip.inner_text()
+    assert code in tooltip.inner_text()
+    assert tooltip.locator("b").count() == 0  # the tags were not parsed as HTML
+    session.screenshot("county-map-hover-tooltip")
+    session.assert_clean()
+
+
+def test_layer_switcher_hides_and_shows_a_layer(map_session) -> None:  # type: ignore[no-untyped-def]
+    session = map_session("?mode=2d")
+    box = deck_box(session)
+    rivers = {"match": "hue", "hue_tolerance": 6}
+
+    def river_pixels(name: str) -> int:
+        session.wait_for_quiet(800, timeout=30)
+        return count_colour(session.screenshot(name), RIVER, 24, box, **rivers)
+
+    shown = river_pixels("switcher-rivers-on")
+    session.page.get_by_label("河流", exact=True).uncheck()
+    hidden = river_pixels("switcher-rivers-off")
+    session.page.get_by_label("河流", exact=True).check()
+    again = river_pixels("switcher-rivers-on-again")
+    assert shown > 150 and hidden < shown * 0.1 and again > shown * 0.8
+    session.assert_clean()

@@ -1,0 +1,44 @@
+"""Data for the county map's inline layers: labels, outlines, the feature card behind a click."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from geodata.errors import NotFound, ValidationFailed
+from geodata.repositories import admin, elevation
+
+CODE_LENGTHS = {6, 9, 12}
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str
+    lon: float
+    lat: float
+    level: str
+    code: str
+    z: float  # ground height, so labels sit on the 3D terrain
+
+
+def labels() -> list[Label]:
+    points = admin.label_points()
+    heights = elevation.sample([(p.lon, p.lat) for p in points])
+    return [Label(p.name, p.lon, p.lat, p.level, p.code, round(h, 1)) for p, h in zip(points, heights, strict=True)]
+
+
+def county_outline() -> dict[str, Any]:
+    return admin.outline_geojson("county", 0.0003)
+
+
+def township_outlines() -> dict[str, Any]:
+    return admin.outline_geojson("township", 0.0003)
+
+
+def area_card(code: str) -> dict[str, Any]:
+    if not (code.isdigit() and len(code) in CODE_LENGTHS):
+        raise ValidationFailed("an administrative code has 6, 9 or 12 digits")
+    card = admin.area_card(code)
+    if card is None:
+        raise NotFound(f"no administrative area with code {code}")
+    return card
