@@ -7,7 +7,7 @@ from pathlib import Path
 import dash
 from dash import Dash, Input, Output, dcc, html
 
-from cockpit.api import errors, health, tiles
+from cockpit.api import errors, health, raster_tiles, tiles
 from cockpit.static import ASSETS_IGNORE, ASSETS_PATH_IGNORE, register_static_routes
 from geodata.settings import Settings
 
@@ -42,5 +42,6 @@ def create_app(settings: Settings) -> Dash:
     errors.register_error_handlers(server)
     health.register(server)
     tiles.register(server)
+    raster_tiles.register(server)
     register_static_routes(server)
     return app

@@ -56,7 +56,7 @@ class EtopoGrid:
 
 
 def _read_json(name: str) -> dict:  # type: ignore[type-arg]
-    return json.loads((REFERENCE_DIR / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads((REFERENCE_DIR / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return, unused-ignore]
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -39,8 +39,10 @@ def admin_url() -> str:
 
 
 @pytest.fixture(scope="session")
-def scratch_database(admin_url: str) -> Iterator[callable]:  # type: ignore[valid-type]
+def scratch_database(admin_url: str) -> Iterator[Callable[..., str]]:
     """Factory for empty UTF-8 databases that are dropped when the session ends."""
+    from sqlalchemy.engine import make_url
+
     from geodata.db import create_database, drop_database
 
     created: list[str] = []
@@ -49,7 +51,7 @@ def scratch_database(admin_url: str) -> Iterator[callable]:  # type: ignore[vali
         name = f"{prefix}_{uuid.uuid4().hex[:10]}"
         create_database(admin_url, name)
         created.append(name)
-        return admin_url.rsplit("/", 1)[0] + "/" + name + ("?" + admin_url.split("?", 1)[1] if "?" in admin_url else "")
+        return make_url(admin_url).set(database=name).render_as_string(hide_password=False)
 
     yield make
     for name in created:
@@ -61,7 +63,7 @@ DEMO_SEED = 42
 
 
 @pytest.fixture(scope="session")
-def demo_database(scratch_database, tmp_path_factory) -> Iterator[dict]:  # type: ignore[no-untyped-def]
+def demo_database(scratch_database, tmp_path_factory) -> Iterator[dict]:
     """A migrated database holding the demo county at a small scale; the app's engine points at it."""
     from geodata import db
     from geodata.demo.loader import DemoParams, generate, load

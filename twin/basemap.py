@@ -10,7 +10,6 @@ antialiases every edge.
 from __future__ import annotations
 
 import io
-import itertools
 import math
 from collections.abc import Container, Iterator, Sequence
 from dataclasses import dataclass
@@ -70,8 +69,12 @@ class Stroke:
     dash: tuple[float, float] | None = None  # (on, period) in output px, anchored to the world grid
 
     def width_at(self, z: int) -> float:
-        zs, ws = zip(*self.widths, strict=True)
-        return float(np.interp(z, zs, ws))
+        return _width(self.widths, z)
+
+
+def _width(widths: Widths, z: int) -> float:
+    zs, ws = zip(*widths, strict=True)
+    return float(np.interp(z, zs, ws))
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,8 @@ CASING_ZOOM = 11
 
 DARK = BasemapStyle(
     name="dark",
-    tint=((0, (9, 22, 36)), (150, (11, 31, 46)), (400, (15, 42, 58)), (700, (21, 54, 68)), (1000, (30, 68, 80))),
-    shade_strength=0.75, highlight=(40, 70, 90), outside=(5, 12, 22, 150), outside_far=250,
+    tint=((0, (8, 22, 36)), (150, (10, 32, 48)), (400, (15, 46, 62)), (700, (24, 62, 78)), (1000, (38, 84, 98))),
+    shade_strength=0.85, highlight=(36, 80, 100), outside=(5, 12, 22, 150), outside_far=250,
     roads={"expressway": (255, 176, 72, 255), "national": (240, 132, 76, 245), "provincial": (226, 190, 110, 235),
            "county": (150, 176, 198, 220), "township": (118, 145, 168, 210), "urban": (140, 166, 190, 215),
            "village": (96, 122, 146, 200)},
@@ -104,7 +107,7 @@ DARK = BasemapStyle(
     village=Stroke((96, 150, 186, 110), ((12, 0.5), (15, 1.0), (18, 1.5)), dash=(2.0, 4.0)),
     township=Stroke((120, 205, 255, 190), ((8, 0.6), (11, 1.1), (15, 1.8), (18, 2.5)), dash=(6.0, 9.0)),
     county=Stroke((150, 232, 255, 255), ((5, 1.0), (9, 1.8), (12, 2.6), (18, 4.0))),
-    county_glow=(40, 190, 255, 110),
+    county_glow=(40, 190, 255, 90),
 )
 
 LIGHT = BasemapStyle(
@@ -202,15 +205,17 @@ def _lines(geoms: Sequence[BaseGeometry], scale: float) -> Iterator[np.ndarray]:
                     yield coords
 
 
-def dash_runs(coords: np.ndarray, origin: tuple[float, float], on: float, period: float) -> list[np.ndarray]:
-    """Cut a polyline into dashes anchored to world pixel positions, not to where the line starts.
+def dash_runs(lines: Sequence[np.ndarray], origin: tuple[float, float], on: float, period: float) -> list[np.ndarray]:
+    """Cut polylines into dashes anchored to world pixel positions, not to where a line starts.
 
     Each segment is measured along its dominant axis in world pixels, so a dash is on wherever that
     coordinate modulo ``period`` is below ``on``: the pattern continues across tile edges, and a
     boundary shared by two areas (drawn twice, in opposite directions) dashes identically.
     """
-    p0, p1 = coords[:-1], coords[1:]
-    d = p1 - p0
+    if not lines:
+        return []
+    p0 = np.concatenate([c[:-1] for c in lines])
+    d = np.concatenate([c[1:] for c in lines]) - p0
     axis = (np.abs(d[:, 1]) > np.abs(d[:, 0])).astype(np.int64)
     rows = np.arange(len(d))
     span = d[rows, axis]
@@ -269,21 +274,7 @@ def render_basemap(style: BasemapStyle, tile: TileId, features: repo.TileFeature
     canvas = Image.new("RGBA", (size, size), (*style.tint[0][1], 255))
     canvas.paste(relief_image(style, relief, z), (PAD, PAD))
 
-    inside = Image.new("L", (size, size), 0)
-    mask_draw = ImageDraw.Draw(inside)
-    for geom in features.county:
-        for poly in shapely.get_parts(geom):
-            if poly.geom_type != "Polygon":
-                continue
-            mask_draw.polygon([tuple(p) for p in (np.asarray(poly.exterior.coords) * scale + PAD).tolist()], fill=255)
-            for hole in poly.interiors:
-                mask_draw.polygon([tuple(p) for p in (np.asarray(hole.coords) * scale + PAD).tolist()], fill=0)
-    outside = 1.0 - np.asarray(inside, dtype=np.float64) / 255.0
-    alpha = np.zeros((size, size))
-    alpha[PAD:-PAD, PAD:-PAD] = veil_alpha(style, tile, features)
-    veil = Image.new("RGBA", (size, size), style.outside)
-    veil.putalpha(Image.fromarray(np.round(alpha * outside * 255).astype(np.uint8), "L"))
-    canvas = Image.alpha_composite(canvas, veil)
+    canvas = _veil(canvas, style, tile, features, scale)
 
     by_level: dict[str, list[BaseGeometry]] = {}
     for level, geom in features.boundaries:
@@ -293,7 +284,7 @@ def render_basemap(style: BasemapStyle, tile: TileId, features: repo.TileFeature
         if level in by_level and stroke.dash is not None:
             img, draw = _layer(size)
             on, period = stroke.dash[0] * px, stroke.dash[1] * px
-            runs = [run for line in _lines(by_level[level], scale) for run in dash_runs(line, origin, on, period)]
+            runs = dash_runs(list(_lines(by_level[level], scale)), origin, on, period)
             _stroke(draw, runs, stroke.color, stroke.width_at(z) * px, caps=False)
             canvas = Image.alpha_composite(canvas, img)
 
@@ -326,6 +317,28 @@ def render_basemap(style: BasemapStyle, tile: TileId, features: repo.TileFeature
     return buf.getvalue()
 
 
+def _veil(canvas: Image.Image, style: BasemapStyle, tile: TileId, features: repo.TileFeatures,
+          scale: float) -> Image.Image:
+    """Dim everything outside the county, more with distance from its boundary."""
+    size = canvas.width
+    inside = Image.new("L", (size, size), 0)
+    draw = ImageDraw.Draw(inside)
+    for geom in features.county:
+        for poly in shapely.get_parts(geom):
+            if poly.geom_type == "Polygon":
+                draw.polygon([tuple(p) for p in (np.asarray(poly.exterior.coords) * scale + PAD).tolist()], fill=255)
+                for hole in poly.interiors:
+                    draw.polygon([tuple(p) for p in (np.asarray(hole.coords) * scale + PAD).tolist()], fill=0)
+    if inside.getextrema() == (255, 255):
+        return canvas  # wholly inside the county
+    alpha = np.zeros((size, size))
+    alpha[PAD:-PAD, PAD:-PAD] = veil_alpha(style, tile, features)
+    outside = 1.0 - np.asarray(inside, dtype=np.float64) / 255.0
+    veil = Image.new("RGBA", (size, size), style.outside)
+    veil.putalpha(Image.fromarray(np.round(alpha * outside * 255).astype(np.uint8), "L"))
+    return Image.alpha_composite(canvas, veil)
+
+
 def veil_alpha(style: BasemapStyle, tile: TileId, features: repo.TileFeatures) -> np.ndarray:
     """Veil opacity (0–1) over the tile at render resolution, as if everywhere were outside the county.
 
@@ -337,7 +350,8 @@ def veil_alpha(style: BasemapStyle, tile: TileId, features: repo.TileFeatures) -
         return np.full((RENDER_PX, RENDER_PX), far)
     nodes = np.linspace(0.0, features.extent, VEIL_NODES)
     gx, gy = np.meshgrid(nodes, nodes)
-    edge = shapely.union_all(features.county_edge)
+    spacing = features.extent / (VEIL_NODES - 1)
+    edge = shapely.simplify(shapely.union_all(features.county_edge), spacing / 8)  # plenty for a soft ramp
     units = shapely.distance(edge, shapely.points(gx.ravel(), gy.ravel())).reshape(gx.shape)
     metres = units * tile.ground_cell_m(features.extent)
     t = np.clip(metres / VEIL_FADE_M, 0.0, 1.0)
@@ -345,11 +359,6 @@ def veil_alpha(style: BasemapStyle, tile: TileId, features: repo.TileFeatures) -
     centres = (np.arange(RENDER_PX) + 0.5) / RENDER_PX * (VEIL_NODES - 1)
     rows = np.array([np.interp(centres, np.arange(VEIL_NODES), r) for r in grid])  # along x
     return np.array([np.interp(centres, np.arange(VEIL_NODES), c) for c in rows.T]).T  # along y
-
-
-def _width(widths: Widths, z: int) -> float:
-    zs, ws = zip(*widths, strict=True)
-    return float(np.interp(z, zs, ws))
 
 
 def _draw_roads(canvas: Image.Image, style: BasemapStyle, roads: list[tuple[str, BaseGeometry]], z: int,

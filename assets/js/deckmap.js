@@ -5,6 +5,13 @@
   var lastView = {};  // deck id -> latest view state, for the 2D/3D switch
 
   function visibleLayers(layers, switched, mode, meta) {
+    // deck.gl builds its label font atlas once, from whatever font is usable at that moment:
+    // hand it the layers only after our Chinese web font has loaded (or failed to).
+    var ready = window.cockpitFontReady || Promise.resolve(true);
+    return ready.then(function () { return applyVisibility(layers, switched, mode, meta); });
+  }
+
+  function applyVisibility(layers, switched, mode, meta) {
     var on = {};
     (switched || []).forEach(function (id) { on[id] = true; });
     var groups = {};

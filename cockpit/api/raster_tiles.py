@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from twin.basemap import BASEMAP_ZOOMS, basemap_tile
 from twin.terrain import TERRAIN_ZOOMS, RasterTile, TileId, terrain_tile
 
-CACHE_CONTROL = "public, max-age=3600"
+CACHE_CONTROL = "public, max-age=600"
 
 
 def register(server: Flask) -> None:

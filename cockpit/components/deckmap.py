@@ -70,8 +70,8 @@ def deck_map(prefix: str, layers: list[tuple[LayerSpec, dict[str, Any]]], view: 
     return html.Div(
         [
             DeckGL(
-                id=i["deck"], layers=[], initialViewState=view.as_dict(params.mode), controller=True,
-                enableEvents=EVENTS, tooltip=False, style={"position": "absolute", "inset": "0"},
+                id=i["deck"], layers=[], initial_view_state=view.as_dict(params.mode), controller=True,
+                enable_events=EVENTS, tooltip=False, style={"position": "absolute", "inset": "0"},
             ),
             dcc.Store(id=i["layers"], data=[_gated(spec, layer) for spec, layer in layers]),
             dcc.Store(id=i["meta"], data=layer_meta(specs, lang)),

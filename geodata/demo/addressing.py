@@ -43,7 +43,7 @@ def make_addresses(ctx: DemoContext, villages: pd.DataFrame, built: Built, rng: 
     x, y = built.centre[:, 0], built.centre[:, 1]
     det = np.flatnonzero((f["kind"] == "det").to_numpy())
     apt = np.flatnonzero((f["kind"] == "apt").to_numpy())
-    streets = _streets(rng, villages, f, det, x, y)
+    streets, det_key, det_no = _streets(rng, villages, f, det, x, y)
     estates, extra_roads = _estates(rng, villages, f, apt, x, y, streets)
     roads = pd.concat([streets, extra_roads], ignore_index=True)
     village, grid, number, year = (f[c].to_numpy() for c in ("village", "grid_code", "number", "year"))
@@ -56,7 +56,7 @@ def make_addresses(ctx: DemoContext, villages: pd.DataFrame, built: Built, rng: 
     ids = ctx.ids("standard_address", sum(sizes))
     road_ids, det_ids, gate_ids, bld_ids, unit_ids, room_ids = np.split(ids, np.cumsum(sizes)[:-1])
 
-    road_row = _lookup(roads, village[det], f["group"].to_numpy()[det])
+    road_row = _lookup(roads, village[det], det_key)
     est_row = _lookup(estates, village[apt], f["group"].to_numpy()[apt])
     gate_road = _lookup(roads, estates["village"].to_numpy(), estates["road_key"].to_numpy())
     road_name, group_name = roads["road"].to_numpy(), roads["group_name"].to_numpy()
@@ -65,7 +65,7 @@ def make_addresses(ctx: DemoContext, villages: pd.DataFrame, built: Built, rng: 
                parent=None, valid_year=np.full(len(roads), 2019), road=road_name, group=group_name),
         _piece(villages, "house_number", village[det], grid[det], x[det], y[det],
                parent=road_ids[road_row], valid_year=np.maximum(year[det], 2019), road=road_name[road_row],
-               group=group_name[road_row], house_number=[f"{k}号" for k in number[det]]),
+               group=group_name[road_row], house_number=[f"{k}号" for k in det_no]),
         _piece(villages, "house_number", estates["village"], estates["grid_code"], estates["x"], estates["y"],
                parent=road_ids[gate_road], valid_year=np.maximum(estates["year"], 2019),
                road=road_name[gate_road], group=group_name[gate_road], house_number=estates["house_number"],
@@ -120,23 +120,34 @@ def _representative(x: np.ndarray, y: np.ndarray) -> int:
 
 
 def _streets(rng: np.random.Generator, villages: pd.DataFrame, f: pd.DataFrame, det: np.ndarray,
-             x: np.ndarray, y: np.ndarray) -> pd.DataFrame:
+             x: np.ndarray, y: np.ndarray) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Road-level rows (one per named lane or 村民小组), and each detached building's row key and number.
+
+    A village keeps a believable count of them (6–14 groups, at most 12–24 named lanes): neighbouring
+    lanes of the layout merge, and a merged one numbers its houses afresh along the old lanes."""
     rows = []
-    village, group, number = (f[c].to_numpy()[det] for c in ("village", "group", "number"))
+    village, lane, number = (f[c].to_numpy()[det] for c in ("village", "group", "number"))
+    key, house_no = lane.copy(), number.copy()
     grid = f["grid_code"].to_numpy()
     for v in np.unique(village):
-        in_v = village == v
-        sel, groups, numbers = det[in_v], group[in_v], number[in_v]
-        n = int(groups.max()) + 1
+        in_v = np.flatnonzero(village == v)
+        lanes = int(lane[in_v].max()) + 1
         urban = bool(villages.at[v, "urban"])
         by_road = urban or rng.random() < 0.55  # the others number their houses by 村民小组
+        n = min(lanes, int(rng.integers(12, 25) if by_road else rng.integers(6, 15)))
+        if n < lanes:  # lanes are ordered hamlet by hamlet, band by band: merge runs of neighbours
+            key[in_v] = lane[in_v] * n // lanes
+            order = in_v[np.lexsort((number[in_v], lane[in_v], key[in_v]))]
+            sorted_key = key[order]
+            house_no[order] = np.arange(len(order)) - np.searchsorted(sorted_key, sorted_key) + 1
         names = road_names(rng, str(villages.at[v, "community"]), n, urban=urban)
         for g in range(n):
-            members = sel[groups == g]
-            r = members[_representative(x[members], y[members])]
+            members = in_v[key[in_v] == g]
+            r = det[members[_representative(x[det[members]], y[det[members]])]]
             rows.append((v, g, names[g] if by_road else None, None if by_road else f"{g + 1}组",
-                         grid[r], x[r], y[r], int(numbers[groups == g].max())))
-    return pd.DataFrame(rows, columns=["village", "key", "road", "group_name", "grid_code", "x", "y", "max_no"])
+                         grid[r], x[r], y[r], int(house_no[members].max())))
+    columns = ["village", "key", "road", "group_name", "grid_code", "x", "y", "max_no"]
+    return pd.DataFrame(rows, columns=columns), key, house_no
 
 
 def _estates(rng: np.random.Generator, villages: pd.DataFrame, f: pd.DataFrame, apt: np.ndarray,

@@ -9,6 +9,7 @@ their neighbour, and higher levels are exact unions of their parts.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from typing import cast
 
 import numpy as np
 import shapely
@@ -66,7 +67,7 @@ def settle_fragments(polys: np.ndarray, groups: Sequence[Hashable]) -> np.ndarra
     """Give every polygon one piece: each smaller piece joins the neighbour (preferably of the same
     group) with which it shares the longest edge. Pieces touching no neighbour stay where they are."""
     out = polys.copy()
-    pieces = []
+    pieces: list[tuple[int, BaseGeometry]] = []
     for i, geom in enumerate(out):
         parts = shapely.get_parts(geom)
         if len(parts) > 1:
@@ -104,6 +105,6 @@ def dissolve(polys: np.ndarray, keys: Sequence[Hashable]) -> dict[Hashable, Base
 
 
 def as_multipolygon(geom: BaseGeometry) -> shapely.MultiPolygon:
-    if geom.geom_type == "MultiPolygon":
-        return geom  # type: ignore[return-value]
-    return shapely.MultiPolygon([geom])
+    if isinstance(geom, shapely.MultiPolygon):
+        return geom
+    return shapely.MultiPolygon([cast(shapely.Polygon, geom)])

@@ -25,7 +25,7 @@ from geodata.demo.coverage import (
     polygonize,
     settle_fragments,
 )
-from geodata.demo.relief import to_local
+from geodata.demo.relief import local_point
 from geodata.demo.routing import Grid
 from geodata.demo.tiling import (
     Warp,
@@ -33,8 +33,8 @@ from geodata.demo.tiling import (
     coverage_mask,
     grid_around,
     make_connected,
-    power_regions,
     voronoi_regions,
+    weighted_regions,
 )
 
 TILE_STEP = 40.0  # metres; the smallest urban grid cells still span ~50 pixels
@@ -88,11 +88,11 @@ class Canvas:
 
     @property
     def px(self) -> np.ndarray:
-        return self.grid.x0 + (self.cols + 0.5) * self.grid.step  # type: ignore[no-any-return]
+        return self.grid.x0 + (self.cols + 0.5) * self.grid.step
 
     @property
     def py(self) -> np.ndarray:
-        return self.grid.y0 - (self.rows + 0.5) * self.grid.step  # type: ignore[no-any-return]
+        return self.grid.y0 - (self.rows + 0.5) * self.grid.step
 
     def warped(self, warp: Warp) -> tuple[np.ndarray, np.ndarray]:
         wx, wy = warp.on_grid(self.grid)
@@ -114,11 +114,11 @@ def build_tiles(rng: np.random.Generator, outline: BaseGeometry, elevation: Samp
 
     codes = list(TOWNSHIPS)
     seats = township_seats()
-    seat_xy = np.array([to_local(*seats[c]) for c in codes])
+    seat_xy = np.array([local_point(*seats[c]).coords[0] for c in codes])
     wx, wy = canvas.warped(warps[0])
     seat_px = np.array([np.argmin((px - x) ** 2 + (py - y) ** 2) for x, y in seat_xy])
     shares = np.array([TOWNSHIPS[c][1] for c in codes], dtype=float)
-    labels = power_regions(wx, wy, np.column_stack([wx[seat_px], wy[seat_px]]), shares, TILE_STEP**2, sample=16)
+    labels = weighted_regions(wx, wy, np.column_stack([wx[seat_px], wy[seat_px]]), shares, sample=16)
     town = canvas.raster(labels + 1)
     make_connected(town, valid, valid.astype(np.int32))
 
@@ -139,7 +139,7 @@ def _villages(rng: np.random.Generator, canvas: Canvas, town: np.ndarray, codes:
     town_flat = town[canvas.rows, canvas.cols]
     seeds_xy = np.zeros((len(villages), 2))
     flat = np.zeros(px.shape[0], dtype=np.int64)
-    seat_local = np.array(to_local(*COUNTY_SEAT))
+    seat_local = np.array(local_point(*COUNTY_SEAT).coords[0])
     for t, code in enumerate(codes, start=1):
         members = [i for i, v in enumerate(villages) if v.town_code == code]
         urban = [i for i in members if villages[i].kind == "社区"]

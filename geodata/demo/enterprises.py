@@ -156,8 +156,8 @@ def _town_sites(geo: Geography, rng: np.random.Generator, towns: np.ndarray, lan
     placed: list[Any] = []
     for i, t in enumerate(towns):
         side = float(np.sqrt(land_m2[i] * 0.45))
-        for attempt in range(40):  # widen the search ring as the zone fills up
-            near = geo.cells_near(geo.town_x[t], geo.town_y[t], 4 + attempt // 2, geo.town_code[t])
+        for attempt in range(60):  # widen the search ring as the zone fills up
+            near = geo.cells_near(geo.town_x[t], geo.town_y[t], 4 + attempt, geo.town_code[t])
             cell = near[rng.integers(0, len(near))]
             x, y = geo.sample_in_cells(np.array([cell]), rng)
             e, n = metric_xy(x, y)

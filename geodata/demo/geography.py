@@ -25,9 +25,15 @@ from geodata import reference_data
 from geodata.demo.context import DemoContext
 from geodata.demo.coverage import as_multipolygon
 from geodata.demo.districts import COUNTY_SEAT, Tiles, build_tiles, township_seats
-from geodata.demo.hydro import REAL_RIVER_NAME, REAL_RIVER_SOURCE, carvers_from_tables, real_river_local, \
-    river_cost, route_rivers
-from geodata.demo.relief import Relief, geom_to_local, geom_to_lonlat, to_local
+from geodata.demo.hydro import (
+    REAL_RIVER_NAME,
+    REAL_RIVER_SOURCE,
+    carvers_from_tables,
+    real_river_local,
+    river_cost,
+    route_rivers,
+)
+from geodata.demo.relief import Relief, geom_to_local, geom_to_lonlat, local_point
 from geodata.demo.roads import RoadLine, build_roads, sample_grid
 from geodata.demo.routing import Grid
 from geodata.demo.tiling import grid_around
@@ -49,7 +55,7 @@ def generate_geography(ctx: DemoContext) -> None:
     grid = grid_around(outline, ROUTE_STEP, 4_000.0)
 
     real = real_river_local()
-    synthetic = route_rivers(grid, river_cost(relief, grid), real)
+    synthetic = route_rivers(grid, river_cost(relief, grid, outline), real)
     rivers = _river_frame(ctx, real, synthetic)
     places = _place_frame(ctx)
     carvers = carvers_from_tables(relief, rivers, places)
@@ -63,7 +69,7 @@ def generate_geography(ctx: DemoContext) -> None:
     city = shapely.union_all([g for code, g in tiles.villages.items()
                               if code[:9] in ("330624001", "330624002", "330624003") and _is_urban(code)])
     city = city.buffer(150.0).intersection(outline)
-    seat = Point(*to_local(*COUNTY_SEAT))
+    seat = local_point(*COUNTY_SEAT)
     roads = build_roads(grid, z, outline, tiles.town_seats, seat, tiles.village_seeds, city, _short_names())
     ctx.add("road", _road_frame(ctx, roads, outline.buffer(1_500.0)))
 
@@ -95,7 +101,7 @@ def short_village_name(name: str) -> str:
 
 def _short_names() -> dict[str, str]:
     """Bare names for road names: '镜岭', '后岸'."""
-    out = {t.code: t.name.removesuffix("街道").removesuffix("镇").removesuffix("乡") for t in reference_data.townships()}
+    out = {t.code: t.name.removesuffix(t.kind) for t in reference_data.townships()}
     for v in reference_data.villages():
         short = short_village_name(v.name)
         out[v.code] = short[:-1] if short.endswith("村") else short
@@ -165,14 +171,18 @@ def _place_frame(ctx: DemoContext) -> pd.DataFrame:
 
 def _river_frame(ctx: DemoContext, real: BaseGeometry, synthetic: list[Any]) -> pd.DataFrame:
     """Rows in id order: parents before tributaries (terrain relies on it to grade the valleys)."""
-    rows = [dict(name=REAL_RIVER_NAME, rank=1, geom=shapely.MultiLineString([geom_to_lonlat(real)]),
+    rows = [dict(name=REAL_RIVER_NAME, rank=1, geom=_multiline(geom_to_lonlat(real)),
                  is_synthetic=False, source=REAL_RIVER_SOURCE)]
     for spec, line in synthetic:
-        rows.append(dict(name=spec.name, rank=spec.rank, geom=shapely.MultiLineString([geom_to_lonlat(line)]),
+        rows.append(dict(name=spec.name, rank=spec.rank, geom=_multiline(geom_to_lonlat(line)),
                          is_synthetic=True, source=SYNTHETIC))
     frame = pd.DataFrame(rows)
     frame.insert(0, "id", ctx.ids("river", len(frame)))
     return frame
+
+
+def _multiline(geom: BaseGeometry) -> shapely.MultiLineString:
+    return shapely.MultiLineString(list(shapely.get_parts(geom)))
 
 
 def _road_frame(ctx: DemoContext, roads: list[RoadLine], area: BaseGeometry) -> pd.DataFrame:

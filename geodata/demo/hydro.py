@@ -18,7 +18,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from geodata import reference_data
-from geodata.demo.relief import Carver, Relief, geom_to_local, to_local
+from geodata.demo.relief import Carver, Relief, geom_to_local, local_point
 from geodata.demo.routing import Grid, route_through, smooth_line
 
 REAL_RIVER_NAME = "澄潭江"
@@ -62,10 +62,15 @@ def real_river_local() -> LineString:
     return geom_to_local(longest)  # type: ignore[return-value]
 
 
-def river_cost(relief: Relief, grid: Grid) -> np.ndarray:
-    """Water takes the lowest ground: cost grows with the square of the uncarved elevation."""
+def river_cost(relief: Relief, grid: Grid, outline: BaseGeometry) -> np.ndarray:
+    """Water takes the lowest ground: cost grows with the square of the uncarved elevation. The
+    demo's rivers stay in the county until they leave it for good (the terrain outside is only a
+    margin, not a real neighbour)."""
     z = relief.grid(grid.xs, grid.ys)
-    return 0.05 + (z / 200.0) ** 2  # type: ignore[no-any-return]
+    cost = 0.05 + (z / 200.0) ** 2
+    xx, yy = np.meshgrid(grid.xs, grid.ys)
+    cost[~shapely.contains_xy(outline.buffer(500.0), xx, yy)] *= 30.0
+    return cost
 
 
 def route_rivers(grid: Grid, cost: np.ndarray, real: LineString) -> list[tuple[RiverSpec, LineString]]:
@@ -73,10 +78,11 @@ def route_rivers(grid: Grid, cost: np.ndarray, real: LineString) -> list[tuple[R
     done: dict[str, LineString] = {REAL_RIVER_NAME: real}
     out = []
     for spec in SYNTHETIC_RIVERS:
-        pts = [tuple(float(v) for v in to_local(lon, lat)) for lon, lat in spec.waypoints]
+        pts = [(p.x, p.y) for p in (local_point(lon, lat) for lon, lat in spec.waypoints)]
         if spec.parent:
             parent = done[spec.parent]
-            pts[-1] = parent.interpolate(parent.project(Point(pts[-1]))).coords[0]
+            junction = parent.interpolate(parent.project(Point(pts[-1])))
+            pts[-1] = (junction.x, junction.y)
         coords = [grid.centre(r, c) for r, c in route_through(grid, cost, pts, margin=2_500.0)]
         coords[0], coords[-1] = pts[0], pts[-1]  # exact source and junction, not pixel centres
         line = smooth_line(coords, simplify=120.0)

@@ -109,6 +109,10 @@ def _places(ops: OpsInputs, rng: np.random.Generator, subtypes: np.ndarray) -> t
         else:
             loc = ops.near_people(m, rng, 20.0)
         x[sel], y[sel], cell[sel], addr[sel] = loc.x, loc.y, loc.cell, loc.address
+    lost = np.flatnonzero(cell < 0)  # lines that barely touch the county: somewhere people are instead
+    if len(lost):
+        loc = ops.near_people(len(lost), rng, 20.0)
+        x[lost], y[lost], cell[lost], addr[lost], road[lost] = loc.x, loc.y, loc.cell, loc.address, -1
     return Located(x, y, cell, addr), road
 
 

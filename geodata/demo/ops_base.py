@@ -76,16 +76,31 @@ class OpsInputs:
         x, y = self.geo.sample_in_cells(cells, rng)
         return Located(x, y, cells, np.full(n, -1, dtype=np.int64))
 
+    def _along(self, geoms: np.ndarray, w: np.ndarray, n: int, rng: np.random.Generator,
+               offset_m: float) -> tuple[Located, np.ndarray]:
+        """Points beside lines; lines run on beyond the county, so points outside every cell are drawn
+        again (a few rounds; any left over keep cell -1 for the caller to drop)."""
+        x, y = np.zeros(n), np.zeros(n)
+        cell = np.full(n, -1, dtype=np.int64)
+        line = np.full(n, -1, dtype=np.int64)
+        todo = np.arange(n)
+        for _ in range(12):
+            if not len(todo):
+                break
+            rx, ry, pick = sample_on_lines(geoms, w, len(todo), rng)
+            jx, jy = jitter(rx, ry, offset_m, rng)
+            x[todo], y[todo], cell[todo] = self.geo.settle(jx, jy, rx, ry)
+            line[todo] = pick
+            todo = todo[cell[todo] < 0]
+        return Located(x, y, cell, np.full(n, -1, dtype=np.int64)), line
+
     def on_roads(self, n: int, rng: np.random.Generator, weights: dict[str, float],
                  offset_m: float = 6.0) -> tuple[Located, np.ndarray]:
         """Points beside roads (picked ∝ length × class weight) and the road index of each."""
         w = shapely.length(self.road_geom) * np.array([weights.get(c, 0.0) for c in self.road_class])
         if not len(w) or w.sum() <= 0:
             return self.near_people(n, rng, 20.0), np.full(n, -1, dtype=np.int64)
-        rx, ry, road = sample_on_lines(self.road_geom, w, n, rng)
-        jx, jy = jitter(rx, ry, offset_m, rng)
-        x, y, cell = self.geo.settle(jx, jy, rx, ry)
-        return Located(x, y, cell, np.full(n, -1, dtype=np.int64)), road
+        return self._along(self.road_geom, w, n, rng, offset_m)
 
     def near_rivers(self, n: int, rng: np.random.Generator, offset_m: float, ranks: tuple[int, ...] = (1, 2)
                     ) -> tuple[Located, np.ndarray]:
@@ -93,10 +108,8 @@ class OpsInputs:
         if not len(sel):
             return self.rural(n, rng), np.full(n, -1, dtype=np.int64)
         w = shapely.length(self.river_geom[sel]) * np.where(self.river_rank[sel] == 1, 2.0, 1.0)
-        rx, ry, pick = sample_on_lines(self.river_geom[sel], w, n, rng)
-        jx, jy = jitter(rx, ry, offset_m, rng)
-        x, y, cell = self.geo.settle(jx, jy, rx, ry)
-        return Located(x, y, cell, np.full(n, -1, dtype=np.int64)), sel[pick]
+        loc, pick = self._along(self.river_geom[sel], w, n, rng, offset_m)
+        return loc, np.where(pick >= 0, sel[np.maximum(pick, 0)], -1)
 
     def rural(self, n: int, rng: np.random.Generator, min_km: float = 4.0) -> Located:
         """Points in the hills: cells weighted by distance from the county seat."""

@@ -19,7 +19,15 @@ from shapely.geometry.base import BaseGeometry
 from geodata.demo import addressing, residents
 from geodata.demo.context import DemoContext
 from geodata.demo.names import community_name, stem
-from geodata.demo.settlement import Blocks, Site, VillageNeeds, lay_out
+from geodata.demo.settlement import (
+    M_PER_DEG_LAT,
+    M_PER_DEG_LON_EQ,
+    Blocks,
+    Relief,
+    Site,
+    VillageNeeds,
+    lay_out,
+)
 
 SOURCE = "demo generator (synthetic)"
 HOUSEHOLDS = 150_000
@@ -83,8 +91,8 @@ def plan_villages(ctx: DemoContext, rng: np.random.Generator) -> pd.DataFrame:
                      np.where(sub & (rng.random(n) < 0.5), rng.uniform(0.05, 0.15, n), 0.0))
     apt = np.round(households * share).astype(np.int64)
     # mountain villages empty out (空心村): many detached houses stand vacant
-    vac_det = np.where(urban, rng.uniform(0.05, 0.10, n),
-                       np.where(sub, rng.uniform(0.12, 0.20, n), rng.uniform(0.18, 0.32, n)))
+    vac_det = np.where(urban, rng.uniform(0.06, 0.12, n),
+                       np.where(sub, rng.uniform(0.12, 0.20, n), rng.uniform(0.20, 0.34, n)))
     homes = np.ceil((households - apt) / (1 - vac_det)).astype(np.int64)
     shops = np.round(homes * np.where(urban, 0.10, rng.uniform(0.03, 0.06, n))).astype(np.int64)
     # family workshops (bearings, auto parts) in the villages of the plain, where the industry began
@@ -119,13 +127,14 @@ def build_all(ctx: DemoContext, villages: pd.DataFrame, rng: np.random.Generator
     outline_of: dict[str, Any] = dict(zip(admin["code"], admin["geom"], strict=True))
     label_of: dict[str, Any] = dict(zip(admin["code"], admin["label_point"], strict=True))
     roads, keep_out = _tree(ctx, ["road"]), _tree(ctx, ["river", "park"])
+    relief = _relief(ctx)
     frames, rings, centres = [], [], []
     for i, row in enumerate(villages.to_dict("records")):
         if row["households"] == 0 or row["code"] not in cells:
             continue
         codes, geoms = cells[row["code"]]
         outline, label = outline_of[row["code"]], label_of[row["code"]]
-        site = Site(outline, geoms, (label.x, label.y), _near(roads, outline), _near(keep_out, outline))
+        site = Site(outline, geoms, (label.x, label.y), _near(roads, outline), _near(keep_out, outline), relief)
         needs = VillageNeeds(int(row["apt_dwellings"]), int(row["detached"]), int(row["hamlets"]), bool(row["urban"]))
         apt, det = lay_out(rng, site, needs)
         for kind, blocks in (("apt", apt), ("det", det)):
@@ -142,6 +151,24 @@ def _frame(blocks: Blocks, village: int, kind: str, codes: list[str]) -> pd.Data
         "group": blocks.group, "number": blocks.number, "floors": blocks.floors, "units": blocks.units,
         "year": blocks.year, "rank": blocks.rank, "area": blocks.area,
     })
+
+
+def _relief(ctx: DemoContext) -> Relief | None:
+    """The terrain stage's DEM (when there is one), so that houses keep to the valley floors."""
+    dem = ctx.tables.get("dem")
+    if dem is None or dem.empty or int(dem["epsg"].iloc[0]) != 4490:
+        return None
+    path = ctx.data_dir / str(dem["path"].iloc[0])
+    if not path.exists():
+        return None
+    import rasterio  # only here: the rest of the stage needs no raster library
+
+    with rasterio.open(path) as src:
+        elevation = src.read(1).astype(np.float64)
+        t = src.transform
+    lat = t.f + t.e * elevation.shape[0] / 2
+    gy, gx = np.gradient(elevation, abs(t.e) * M_PER_DEG_LAT, t.a * M_PER_DEG_LON_EQ * np.cos(np.radians(lat)))
+    return Relief(elevation, np.degrees(np.arctan(np.hypot(gx, gy))), t.c, t.f, t.a, -t.e)
 
 
 def _tree(ctx: DemoContext, tables: list[str]) -> tuple[shapely.STRtree, np.ndarray] | None:

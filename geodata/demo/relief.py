@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 import shapely
+from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from geodata import reference_data
@@ -30,12 +33,17 @@ MIN_M, MAX_M = 30.0, 1000.0
 REACH = 5.5  # a carver's influence ends this many half-widths away (see ``valley``)
 
 
-def to_local(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def to_local(lon: npt.ArrayLike, lat: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     return (np.asarray(lon) - LON0) * MX, (np.asarray(lat) - LAT0) * MY
 
 
-def to_lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def to_lonlat(x: npt.ArrayLike, y: npt.ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray(x) / MX + LON0, np.asarray(y) / MY + LAT0
+
+
+def local_point(lon: float, lat: float) -> Point:
+    x, y = to_local(lon, lat)
+    return Point(float(x), float(y))
 
 
 def geom_to_local(geom: BaseGeometry) -> BaseGeometry:
@@ -70,18 +78,18 @@ class GradientNoise:
         su, sv = _fade(fu), _fade(fv)
         top = corners[0] + su * (corners[1] - corners[0])
         bottom = corners[2] + su * (corners[3] - corners[2])
-        return 1.4 * (top + sv * (bottom - top))  # type: ignore[no-any-return]
+        return 1.4 * (top + sv * (bottom - top))
 
     def _dot(self, j: np.ndarray, i: np.ndarray, du: np.ndarray, dv: np.ndarray) -> np.ndarray:
-        return self.gx[j, i] * du + self.gy[j, i] * dv  # type: ignore[no-any-return]
+        return self.gx[j, i] * du + self.gy[j, i] * dv
 
 
 def _fade(t: np.ndarray) -> np.ndarray:
-    return t * t * t * (t * (t * 6 - 15) + 10)  # type: ignore[no-any-return]
+    return t * t * t * (t * (t * 6 - 15) + 10)
 
 
 class Fractal:
-    """Octaves of value noise, coarse to fine, each half the amplitude of the one before."""
+    """Octaves of gradient noise, coarse to fine, each half the amplitude of the one before."""
 
     def __init__(self, rng: np.random.Generator, largest: float, octaves: int) -> None:
         self.layers = [GradientNoise(rng, largest / 2**k) for k in range(octaves)]
@@ -90,29 +98,38 @@ class Fractal:
 
     def fbm(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Roughly symmetric in [-1, 1]."""
-        return sum(w * layer(x, y) for w, layer in zip(self.weights, self.layers, strict=True))  # type: ignore[return-value]
+        return sum(w * layer(x, y) for w, layer in zip(self.weights, self.layers, strict=True))
 
     def ridged(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         """Ridged multifractal (Musgrave) scaled to about [0, 1]: sharp sinuous crests where the
         noise crosses zero; each octave is weighted by the one before, so detail gathers on the
         ridges while the lowlands stay smooth."""
-        result, _ = self.ridged_octaves(x, y, 0, len(self.layers))
-        return ridged_scale(result)
+        return self.ridged_from([layer(x, y) for layer in self.layers])
 
-    def ridged_octaves(self, x: np.ndarray, y: np.ndarray, first: int, stop: int,
-                       state: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Accumulate octaves first..stop-1 onto ``state`` (sum, weight); lets coarse octaves be
-        computed on a coarse grid and the fine ones on the full grid."""
-        result, weight = state if state is not None else (np.zeros(np.shape(x)), np.ones(np.shape(x)))
-        for k in range(first, stop):
-            signal = (1 - np.abs(self.layers[k](x, y))) ** 2 * weight
-            result = result + self.weights[k] * signal
+    def ridged_grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """``ridged`` on the grid xs × ys. Each octave is evaluated at about 6 samples per lattice
+        cell and interpolated (smooth at that scale), then the creases are formed at full detail."""
+        pixel = max(abs(xs[1] - xs[0]), abs(ys[1] - ys[0]))
+        values = []
+        for layer in self.layers:
+            step = max(1, int(layer.spacing / (6 * pixel)))
+            cx, cy = coarse_axis(xs, step), coarse_axis(ys, step)
+            coarse = layer(*np.meshgrid(cx, cy))
+            values.append(coarse if step == 1 else upsample(coarse, cx, cy, xs, ys))
+        return self.ridged_from(values)
+
+    def ridged_from(self, values: list[np.ndarray]) -> np.ndarray:
+        result = np.zeros(np.shape(values[0]))
+        weight = np.ones(np.shape(values[0]))
+        for w, value in zip(self.weights, values, strict=True):
+            signal = (1 - np.abs(value)) ** 2 * weight
+            result += w * signal
             weight = np.clip(2 * signal, 0, 1)
-        return result, weight
+        return ridged_scale(result)
 
 
 def ridged_scale(result: np.ndarray) -> np.ndarray:
-    return np.clip((result - 0.10) / 0.80, 0, 1)  # type: ignore[no-any-return]
+    return np.clip((result - 0.10) / 0.80, 0, 1)
 
 
 @dataclass(frozen=True)
@@ -128,7 +145,7 @@ class Carver:
     half_width: float
 
     def floor_at(self, s: np.ndarray) -> np.ndarray:
-        return np.interp(s, self.knots, self.floors)  # type: ignore[no-any-return]
+        return np.interp(s, self.knots, self.floors)
 
 
 def _catmull_rom(t: np.ndarray) -> list[np.ndarray]:
@@ -174,23 +191,14 @@ class Relief:
     def _shape(trend: np.ndarray, ridges: np.ndarray) -> np.ndarray:
         return soft_clamp(40 + (trend - 100) * (0.2 + 2.3 * ridges))
 
-    def raw_grid(self, xs: np.ndarray, ys: np.ndarray, step: int) -> np.ndarray:
-        """``raw`` on the grid xs × ys; with step > 1 the trend and the broad octaves (wavelength
-        over 30 pixels) are computed every ``step`` nodes and interpolated, the fine ones in full."""
-        xx, yy = np.meshgrid(xs, ys)
-        if step <= 1:
-            return self.raw(xx, yy)
-        cx, cy = coarse_axis(xs, step), coarse_axis(ys, step)
-        cxx, cyy = np.meshgrid(cx, cy)
-        broad = sum(1 for layer in self.mountains.layers if layer.spacing >= 30 * step * abs(xs[1] - xs[0]))
-        result, weight = self.mountains.ridged_octaves(cxx, cyy, 0, broad)
-        state = upsample(result, cx, cy, xs, ys), upsample(weight, cx, cy, xs, ys)
-        result, _ = self.mountains.ridged_octaves(xx, yy, broad, len(self.mountains.layers), state)
-        trend = upsample(etopo_trend(*to_lonlat(cxx, cyy)), cx, cy, xs, ys)
-        return self._shape(trend, ridged_scale(result))
+    def raw_grid(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """``raw`` on the grid xs × ys, the smooth parts computed coarsely and interpolated."""
+        cx, cy = coarse_axis(xs, 8), coarse_axis(ys, 8)
+        trend = upsample(etopo_trend(*to_lonlat(*np.meshgrid(cx, cy))), cx, cy, xs, ys)  # a 9 km grid's trend
+        return self._shape(trend, self.mountains.ridged_grid(xs, ys))
 
     def carve(self, z: np.ndarray, x: np.ndarray, y: np.ndarray, carvers: Sequence[Carver]) -> np.ndarray:
-        """Pull z down towards each carver's floor, fully on its axis, fading out over ~2 half-widths."""
+        """Pull z down towards each carver's floor (see ``valley``), at scattered points."""
         out = z.copy()
         for carver in carvers:
             reach = REACH * carver.half_width
@@ -198,12 +206,7 @@ class Relief:
             near = (x > x0 - reach) & (x < x1 + reach) & (y > y0 - reach) & (y < y1 + reach)
             if not near.any():
                 continue
-            pts = shapely.points(x[near], y[near])
-            d = shapely.distance(carver.geom, pts)
-            if carver.geom.geom_type == "Point":
-                floor = np.full(d.shape, carver.floors[0])
-            else:
-                floor = carver.floor_at(shapely.line_locate_point(carver.geom, pts))
+            d, floor = _carver_field(carver, x[near], y[near])
             out[near] = np.minimum(out[near], valley(out[near], floor, d, carver.half_width))
         return soft_clamp(out)
 
@@ -216,7 +219,7 @@ class Relief:
         """Elevation on the grid xs × ys (rows follow ys). Distances to the carvers are computed
         every ``carve_step`` nodes and interpolated: valleys are smooth and the distance queries
         dominate the cost, while the raw terrain keeps its full detail."""
-        z = self.raw_grid(xs, ys, carve_step)
+        z = self.raw_grid(xs, ys)
         if carve_step <= 1:
             xx, yy = np.meshgrid(xs, ys)
             return self.carve(z, xx, yy, carvers)
@@ -239,10 +242,11 @@ class Relief:
 def _carver_field(carver: Carver, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distance (m) and floor elevation at each node."""
     pts = shapely.points(x, y)
-    d = shapely.distance(carver.geom, pts)
+    d = np.asarray(shapely.distance(carver.geom, pts), dtype=float)
     if carver.geom.geom_type == "Point":
         return d, np.full(d.shape, carver.floors[0])
-    return d, carver.floor_at(shapely.line_locate_point(carver.geom, pts))
+    s = np.asarray(shapely.line_locate_point(cast(LineString, carver.geom), pts), dtype=float)
+    return d, carver.floor_at(s)
 
 
 def _window(carver: Carver, xs: np.ndarray, ys: np.ndarray, pad: int = 0) -> tuple[int, int, int, int] | None:
@@ -262,7 +266,7 @@ def valley(z: np.ndarray, floor: np.ndarray, d: np.ndarray, half_width: float) -
     ~2.5 widths). Deep valleys are widened, up to double, so their sides stay below ~35°."""
     width = np.clip(1.6 * (z - floor), half_width, 2 * half_width)
     blend = 1 - np.exp(-np.maximum(d / width - 0.25, 0) ** 2)
-    return floor + (z - floor) * blend  # type: ignore[no-any-return]
+    return floor + (z - floor) * blend
 
 
 def soft_clamp(z: np.ndarray) -> np.ndarray:
@@ -288,4 +292,4 @@ def upsample(coarse: np.ndarray, cx: np.ndarray, cy: np.ndarray, xs: np.ndarray,
     tx = np.clip((xs - cx[ix]) / (cx[ix + 1] - cx[ix]), 0, 1)
     ty = np.clip((ys - cy[iy]) / (cy[iy + 1] - cy[iy]), 0, 1)
     rows = coarse[:, ix] * (1 - tx) + coarse[:, ix + 1] * tx
-    return rows[iy] * (1 - ty)[:, None] + rows[iy + 1] * ty[:, None]  # type: ignore[no-any-return]
+    return rows[iy] * (1 - ty)[:, None] + rows[iy + 1] * ty[:, None]

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import shapely
 from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
-from geodata.demo.relief import to_local
+from geodata.demo.relief import local_point
 from geodata.demo.routing import (
     Grid,
     accumulate,
@@ -71,13 +72,13 @@ class Network:
         """The nearest point on the roads built so far (branches end exactly on their trunk)."""
         geoms = np.array([r.geom for r in self.roads if r.road_class != "expressway"])
         nearest = geoms[int(np.argmin(shapely.distance(geoms, point)))]
-        return nearest.interpolate(nearest.project(point))  # type: ignore[no-any-return]
+        return nearest.interpolate(nearest.project(point))
 
 
 def road_cost(z: np.ndarray, step: float) -> np.ndarray:
     """Cheap on gentle low ground, dear on steep slopes and high ridges."""
     gy, gx = np.gradient(z, step)
-    return 1.0 + 40.0 * np.hypot(gx, gy) + z / 500.0  # type: ignore[no-any-return]
+    return 1.0 + 40.0 * np.hypot(gx, gy) + z / 500.0
 
 
 def build_roads(grid: Grid, z: np.ndarray, outline: BaseGeometry, seats: dict[str, Point], county_seat: Point,
@@ -99,7 +100,7 @@ def build_roads(grid: Grid, z: np.ndarray, outline: BaseGeometry, seats: dict[st
 def sample_grid(grid: Grid, z: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     col = np.clip(((x - grid.x0) // grid.step).astype(np.int64), 0, grid.nx - 1)
     row = np.clip(((grid.y0 - y) // grid.step).astype(np.int64), 0, grid.ny - 1)
-    return z[row, col]  # type: ignore[no-any-return]
+    return z[row, col]
 
 
 def _waypoint(w: Waypoint, seats: dict[str, Point], county_seat: Point) -> tuple[float, float]:
@@ -107,8 +108,8 @@ def _waypoint(w: Waypoint, seats: dict[str, Point], county_seat: Point) -> tuple
         return county_seat.x, county_seat.y
     if isinstance(w, str):
         return seats[w].x, seats[w].y
-    x, y = to_local(*w)
-    return float(x), float(y)
+    p = local_point(*w)
+    return p.x, p.y
 
 
 def _trunk(net: Network, name: str, road_class: str, lanes: int, pts: list[tuple[float, float]]) -> None:
@@ -141,7 +142,8 @@ def _county_roads(net: Network, seats: dict[str, Point], short: dict[str, str]) 
 
 def _off_network_runs(net: Network, pixels: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
     """Stretches of a route not on an existing road (each with the road pixel it starts or ends on)."""
-    runs, current = [], []
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
     for k, p in enumerate(pixels):
         if net.used[p]:
             if current:
@@ -183,7 +185,7 @@ def _add_branch(net: Network, name: str, road_class: str, lanes: int, pixels: li
     coords = [net.grid.centre(r, c) for r, c in pixels]
     if start is not None:
         coords[0] = (start.x, start.y)
-    line = smooth_line(coords, simplify=120.0)
+    line = smooth_line(coords, simplify=60.0 if road_class == "village" else 100.0)
     end = net.snap(Point(line.coords[-1]))
     begin = net.snap(Point(line.coords[0])) if start is None else Point(line.coords[0])
     line = LineString([begin.coords[0], *line.coords[1:-1], end.coords[0]])
@@ -218,7 +220,7 @@ def _low_runs(line: BaseGeometry, elevation: Callable[[np.ndarray, np.ndarray], 
     if line.length < 300.0:
         return []
     n = int(line.length // 50.0) + 1
-    pts = shapely.line_interpolate_point(line, np.linspace(0.0, line.length, n))
+    pts = shapely.line_interpolate_point(cast(LineString, line), np.linspace(0.0, line.length, n))
     xy = shapely.get_coordinates(pts)
     low = elevation(xy[:, 0], xy[:, 1]) < max_height
     runs, start = [], None

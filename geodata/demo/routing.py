@@ -7,6 +7,7 @@ go to the 8 neighbours; a move costs the mean of the two pixels' costs times its
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import shapely
@@ -145,7 +146,7 @@ def route_through(grid: Grid, cost: np.ndarray, points: list[tuple[float, float]
     """Pixels of the cheapest route visiting the points in order, without the out-and-back spurs
     that appear where one leg leaves a waypoint the way the previous leg came in."""
     pixels = [grid.cell(*points[0])]
-    for a, b in zip(points[:-1], points[1:], strict=True):
+    for a, b in pairwise(points):
         pixels.extend(grid.cell(x, y) for x, y in least_cost_path(grid, cost, a, b, margin)[1:])
     return without_loops(pixels)
 

@@ -22,7 +22,7 @@ PREVAILING_WIND = np.array([0, 20, 60, 110, 130, 160, 170, 150, 60, 30, 20, 10],
 def _clock(times: pd.DatetimeIndex) -> tuple[np.ndarray, np.ndarray, int]:
     local = times.tz_convert(CST)
     hour = local.hour.to_numpy() + local.minute.to_numpy() / 60
-    weekend = local.dayofweek.to_numpy() >= 5
+    weekend = local.day_of_week.to_numpy() >= 5
     return hour, weekend, int(local[-1].month) - 1
 
 

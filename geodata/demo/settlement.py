@@ -82,6 +82,24 @@ class VillageNeeds:
 
 
 @dataclass(frozen=True)
+class Relief:
+    """Elevation and slope grids (north-up, EPSG:4490) to keep houses on the valley floors."""
+
+    elevation: np.ndarray
+    slope_deg: np.ndarray
+    west: float
+    north: float
+    dx: float
+    dy: float  # positive: degrees per row southwards
+
+    def sample(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        rows, cols = self.elevation.shape
+        r = np.clip(((self.north - lat) / self.dy).astype(np.int64), 0, rows - 1)
+        c = np.clip(((lon - self.west) / self.dx).astype(np.int64), 0, cols - 1)
+        return self.elevation[r, c], self.slope_deg[r, c]
+
+
+@dataclass(frozen=True)
 class Site:
     """A village's area in lon/lat: its outline, its grid cells, its centre and what to keep clear of."""
 
@@ -90,6 +108,7 @@ class Site:
     anchor: tuple[float, float]
     roads: BaseGeometry | None
     keep_out: BaseGeometry | None  # water, the park …
+    relief: Relief | None = None
 
 
 def lay_out(rng: np.random.Generator, site: Site, needs: VillageNeeds) -> tuple[Blocks, Blocks]:
@@ -98,9 +117,10 @@ def lay_out(rng: np.random.Generator, site: Site, needs: VillageNeeds) -> tuple[
     theta = rng.uniform(-0.25, 0.25) if needs.urban else rng.uniform(-0.45, 0.45)
     frame = Frame.at(*site.anchor, theta)
     local = _Local(frame, site)
-    for factor in (1.0, 0.75, 0.55, 0.4, 0.3):
+    # cramped villages first build taller, then pack closer (smaller slots, smaller houses)
+    for factor, dense in ((1.0, False), (1.0, True), (0.8, True), (0.65, True), (0.5, True), (0.35, True)):
         try:
-            return _attempt(rng, local, needs, SLOT_M * factor)
+            return _attempt(rng, local, needs, SLOT_M * factor, dense)
         except NoRoom:
             continue
     raise NoRoom(f"no room for {needs} in the village around {site.anchor}")
@@ -109,6 +129,7 @@ def lay_out(rng: np.random.Generator, site: Site, needs: VillageNeeds) -> tuple[
 class _Local:
     def __init__(self, frame: Frame, site: Site) -> None:
         self.frame = frame
+        self.relief = site.relief
         self.outline = frame.to_local(site.outline)
         self.cells = [frame.to_local(c) for c in site.cells]
         for cell in self.cells:
@@ -134,6 +155,22 @@ class _Local:
             return np.full(len(targets), np.inf)
         return np.asarray(shapely.distance(targets, geom))
 
+    def hardship(self, x: np.ndarray, y: np.ndarray, base: float | None) -> np.ndarray:
+        """Factor ≥ 1 on a slot's distance score: houses climb neither high above the village
+        centre nor onto steep slopes unless the valley is full."""
+        if self.relief is None or base is None:
+            return np.ones(np.shape(x))
+        lonlat = self.frame.to_lonlat(np.stack([np.ravel(x), np.ravel(y)], axis=-1))
+        elev, slope = self.relief.sample(lonlat[:, 0], lonlat[:, 1])
+        factor = np.exp(np.maximum(elev - base, 0.0) / 80.0) * (1.0 + (slope / 15.0) ** 2)
+        return factor.reshape(np.shape(x))  # type: ignore[no-any-return]
+
+    def base_elevation(self, x: float, y: float) -> float | None:
+        if self.relief is None:
+            return None
+        lonlat = self.frame.to_lonlat(np.array([[x, y]]))
+        return float(self.relief.sample(lonlat[:, 0], lonlat[:, 1])[0][0])
+
     def cell_of(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         out = np.full(len(x), -1, dtype=np.int64)
         for i, cell in enumerate(self.cells):
@@ -149,7 +186,8 @@ class _Local:
         return ok
 
 
-def _attempt(rng: np.random.Generator, local: _Local, needs: VillageNeeds, s: float) -> tuple[Blocks, Blocks]:
+def _attempt(rng: np.random.Generator, local: _Local, needs: VillageNeeds, s: float,
+             dense: bool) -> tuple[Blocks, Blocks]:
     minx, miny, maxx, maxy = local.outline.bounds
     xs = np.arange(minx + s / 2, maxx, s)
     ys = np.arange(miny + s / 2, maxy, s)
@@ -158,9 +196,10 @@ def _attempt(rng: np.random.Generator, local: _Local, needs: VillageNeeds, s: fl
     gx, gy = np.meshgrid(xs, ys)  # (ny, nx)
     centres = _centres(rng, local, needs.hamlets)
     d = np.hypot(gx[..., None] - centres[:, 0], gy[..., None] - centres[:, 1]) / centres[:, 2]
-    score = d.min(axis=-1) * np.exp(rng.normal(0.0, 0.25, gx.shape))
+    base = local.base_elevation(centres[0, 0], centres[0, 1])
+    score = d.min(axis=-1) * np.exp(rng.normal(0.0, 0.25, gx.shape)) * local.hardship(gx, gy, base)
     free = np.ones(gx.shape, dtype=bool)
-    apartments = _apartments(rng, local, needs.apartment_dwellings, gx, gy, centres[0], free, s)
+    apartments = _apartments(rng, local, needs.apartment_dwellings, gx, gy, centres[0], free, s, dense, base)
     detached = _detached(rng, local, needs.detached, gx, gy, score, d.argmin(axis=-1), free, s)
     return apartments, detached
 
@@ -209,7 +248,7 @@ def _pick(order: np.ndarray, n: int, valid: Callable[[np.ndarray], np.ndarray], 
 
 
 def _apartments(rng: np.random.Generator, local: _Local, dwellings: int, gx: np.ndarray, gy: np.ndarray,
-                centre: np.ndarray, free: np.ndarray, s: float) -> Blocks:
+                centre: np.ndarray, free: np.ndarray, s: float, dense: bool, base: float | None) -> Blocks:
     if dwellings <= 0:
         return _empty()
     mx, my = MACRO
@@ -219,8 +258,8 @@ def _apartments(rng: np.random.Generator, local: _Local, dwellings: int, gx: np.
     cx = gx[0, : nx * mx].reshape(nx, mx).mean(axis=1)
     cy = gy[: ny * my, 0].reshape(ny, my).mean(axis=1)
     mcx, mcy = (a.ravel() for a in np.meshgrid(cx, cy))
-    order = np.argsort(np.hypot(mcx - centre[0], mcy - centre[1]) * np.exp(rng.normal(0, 0.12, mcx.size)),
-                       kind="stable")
+    distance = np.hypot(mcx - centre[0], mcy - centre[1]) * np.exp(rng.normal(0, 0.12, mcx.size))
+    order = np.argsort(distance * local.hardship(mcx, mcy, base), kind="stable")
     cell = local.cell_of(mcx, mcy)
     boxes = shapely.box(mcx - mx * s / 2, mcy - my * s / 2, mcx + mx * s / 2, mcy + my * s / 2)
 
@@ -233,12 +272,12 @@ def _apartments(rng: np.random.Generator, local: _Local, dwellings: int, gx: np.
 
     # enough slots for the smallest blocks (6 floors × 2 units × 2 flats); estates stop when full
     slots = _pick(order, math.ceil(dwellings / 24), valid, 256, at_least=1)
-    return _fill_estates(rng, local, dwellings, slots, mcx, mcy, cell, free, nx, s)
+    return _fill_estates(rng, local, dwellings, slots, mcx, mcy, cell, free, nx, s, dense)
 
 
 def _fill_estates(rng: np.random.Generator, local: _Local, dwellings: int, slots: np.ndarray,
                   mcx: np.ndarray, mcy: np.ndarray, cell: np.ndarray, free: np.ndarray, nx: int,
-                  s: float) -> Blocks:
+                  s: float, dense: bool) -> Blocks:
     mx, my = MACRO
     estate_of: dict[tuple[int, int], int] = {}
     specs: list[tuple[int, float]] = []  # year built, orientation in degrees
@@ -256,9 +295,9 @@ def _fill_estates(rng: np.random.Generator, local: _Local, dwellings: int, slots
             specs.append((year, float(rng.uniform(-5, 5))))
         estate = estate_of[key]
         year = specs[estate][0]
-        floors = int(rng.integers(6, 8) if year < 2005 else rng.integers(6, 13) if year < 2012
-                     else rng.integers(11, 19))
-        units = int(rng.choice([2, 3, 4], p=[0.45, 0.4, 0.15]))
+        floors = int(rng.integers(11, 19) if dense or year >= 2012 else rng.integers(6, 8) if year < 2005
+                     else rng.integers(6, 13))
+        units = int(rng.choice([2, 3, 4], p=[0.1, 0.5, 0.4] if dense else [0.45, 0.4, 0.15]))
         # the last block is no taller than the flats still needed require (small villages, small scales)
         floors = max(6, min(floors, math.ceil((dwellings - capacity) / (2 * units))))
         rows.append((slot, estate, floors, units))
@@ -272,10 +311,10 @@ def _fill_estates(rng: np.random.Generator, local: _Local, dwellings: int, slots
     for di in range(mx):
         for dj in range(my):
             free[j * my + dj, i * mx + di] = False
-    area = np.clip(units * rng.uniform(270, 380, n), 600, 1500) * (s / SLOT_M) ** 2
-    depth = rng.uniform(14, 20, n) * s / SLOT_M
-    width = np.minimum(area / depth, mx * s - 10 * s / SLOT_M)
-    depth = area / width
+    area = np.clip(units * rng.uniform(270, 380, n), 600, 1500)
+    depth = rng.uniform(14, 20, n)
+    width = np.minimum(area / depth, mx * s - 10)
+    depth = np.minimum(area / width, my * s - 14)  # only the tightest packing cuts blocks below 600 m²
     angle = np.radians(np.clip(np.array([specs[e][1] for e in estate]) + rng.normal(0, 1, n), -6, 6))
     hx = (width * np.abs(np.cos(angle)) + depth * np.abs(np.sin(angle))) / 2
     hy = (width * np.abs(np.sin(angle)) + depth * np.abs(np.cos(angle))) / 2
@@ -316,7 +355,7 @@ def _detached(rng: np.random.Generator, local: _Local, n: int, gx: np.ndarray, g
 
     slots = _pick(order, n, valid, max(256, n))
     cells = local.cell_of(x[slots], y[slots])
-    area = np.clip(rng.lognormal(math.log(160), 0.35, n), 80, 400) * (s / SLOT_M) ** 2
+    area = np.clip(rng.lognormal(math.log(160), 0.35, n), 80, 400)
     aspect = rng.uniform(1.0, 1.8, n)
     width = np.sqrt(area * aspect)
     depth = area / width

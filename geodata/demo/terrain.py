@@ -22,7 +22,7 @@ DEM_NAME = "xinchang_dem_30m"
 DEM_PATH = f"dem/{DEM_NAME}.tif"  # relative to the data directory
 PIXEL_DEG = 0.0003  # ≈ 29 m east-west, 33 m north-south at 29.4° N
 MARGIN_M = 2_000.0
-CARVE_STEP = 5  # valley distances every 5 pixels (~150 m), interpolated between
+CARVE_STEP = 8  # valley distances every 8 pixels (~250 m), interpolated between
 SOURCE = ("synthetic: ETOPO5 trend (NOAA, via Debian ferret-datasets) + ridged fractal noise, "
           "valleys carved along the river table")
 

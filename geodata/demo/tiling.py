@@ -1,15 +1,16 @@
 """Raster labelling that tiles the county into townships, villages and grid cells.
 
 All three levels are labelled on one raster in the local metric frame: each level is a Voronoi
-diagram of its seeds (for townships a power diagram with weights fitted to target areas), taken
+diagram of its seeds (for townships multiplicatively weighted, fitted to target areas), taken
 in domain-warped coordinates so that boundaries wander like real ones, and restricted to the
-parent's pixels; every label is then forced to one 4-connected piece. Only the finest level is polygonised (see ``coverage``); villages and
-townships are unions of their cells, so nesting and tiling hold by construction.
+parent's pixels; every label is then forced to one 4-connected piece. Only the finest level is
+polygonised (see ``coverage``); villages and townships are unions of their cells, so nesting and
+tiling hold by construction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import shapely
@@ -19,8 +20,6 @@ from shapely.geometry.base import BaseGeometry
 
 from geodata.demo.relief import Fractal, coarse_axis, upsample
 from geodata.demo.routing import Grid
-
-Elevation = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def transform(grid: Grid) -> Affine:
@@ -68,55 +67,45 @@ class Warp:
         return xs[None, :] + self.amplitude * dx, ys[:, None] + self.amplitude * dy
 
 
-def power_assign(px: np.ndarray, py: np.ndarray, seeds: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Index of the seed minimising |p - s|² - w for every point (chunked to bound memory)."""
+def nearest_seed(px: np.ndarray, py: np.ndarray, seeds: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """Index of the seed minimising |p - s| / w for every point (chunked to bound memory).
+
+    Multiplicative weights keep every seed inside its own region whatever its neighbours' weights
+    (unlike power weights, which can push a small region off its seat)."""
+    inv = np.ones(len(seeds)) if weights is None else 1.0 / weights**2
     out = np.empty(px.shape[0], dtype=np.int64)
     for start in range(0, px.shape[0], 100_000):
         sl = slice(start, start + 100_000)
-        cost = (px[sl, None] - seeds[None, :, 0]) ** 2 + (py[sl, None] - seeds[None, :, 1]) ** 2 - weights[None, :]
-        out[sl] = np.argmin(cost, axis=1)
+        d2 = (px[sl, None] - seeds[None, :, 0]) ** 2 + (py[sl, None] - seeds[None, :, 1]) ** 2
+        out[sl] = np.argmin(d2 * inv[None, :], axis=1)
     return out
 
 
-def fit_weights(px: np.ndarray, py: np.ndarray, seeds: np.ndarray, shares: np.ndarray,
-                pixel_area: float, rounds: int = 80, keep_radius: float = 1_500.0) -> np.ndarray:
-    """Power weights that give each of a few seeds about its share of the points' area, while every
-    seed stays inside its own region with ``keep_radius`` to spare.
-
-    Raising a weight by δ grows a roughly round cell by about δ·π/2 while its neighbours shrink,
-    so a quarter of the area error is a damped, stable step (for a dozen townships; with dozens
-    of crowded seeds it can starve one, which is why villages use plain Voronoi regions).
-    """
-    weights = np.zeros(len(seeds))
-    targets = shares / shares.sum() * px.shape[0] * pixel_area
-    d2 = ((seeds[:, None, :] - seeds[None, :, :]) ** 2).sum(axis=2)
-    np.fill_diagonal(d2, np.inf)
-    # at distance r from its seed, i still beats j when w_i - r² > w_j - (d_ij - r)²
-    slack = np.sqrt(d2)
-    slack = np.where(np.isfinite(slack), slack - keep_radius, np.inf)
-    slack = keep_radius**2 - np.sign(slack) * slack**2
+def fit_weights(px: np.ndarray, py: np.ndarray, seeds: np.ndarray, shares: np.ndarray, rounds: int = 60) -> np.ndarray:
+    """Multiplicative weights that give each seed about its share of the points. A region's area
+    grows roughly with its weight squared; a damped power of the area ratio converges without
+    oscillating (to within ~±30 % where the outline cramps a seed, which is fine for a demo)."""
+    weights = np.ones(len(seeds))
+    targets = shares / shares.sum() * px.shape[0]
     for _ in range(rounds):
-        areas = np.bincount(power_assign(px, py, seeds, weights), minlength=len(seeds)) * pixel_area
-        error = targets - areas
-        if np.abs(error).max() < 0.02 * targets.min():
+        counts = np.bincount(nearest_seed(px, py, seeds, weights), minlength=len(seeds))
+        ratio = targets / np.maximum(counts, 1)
+        if np.abs(ratio - 1).max() < 0.03:
             break
-        weights += 0.25 * error
-        for _ in range(3):  # keep each seed at home
-            weights = np.maximum(weights, (weights[None, :] + slack).max(axis=1))
+        weights *= np.clip(ratio, 0.5, 2.0) ** 0.25
     return weights
 
 
-def power_regions(px: np.ndarray, py: np.ndarray, seeds: np.ndarray, shares: np.ndarray,
-                  pixel_area: float, sample: int = 1) -> np.ndarray:
-    """Seed index per point, areas fitted to the shares on every ``sample``-th point."""
-    weights = fit_weights(px[::sample], py[::sample], seeds, shares, pixel_area * sample)
-    return power_assign(px, py, seeds, weights)
+def weighted_regions(px: np.ndarray, py: np.ndarray, seeds: np.ndarray, shares: np.ndarray,
+                     sample: int = 1) -> np.ndarray:
+    """Seed index per point, region sizes fitted to the shares on every ``sample``-th point."""
+    return nearest_seed(px, py, seeds, fit_weights(px[::sample], py[::sample], seeds, shares))
 
 
 def voronoi_regions(px: np.ndarray, py: np.ndarray, seeds: np.ndarray) -> np.ndarray:
-    """Seed index per point: the nearest seed. Every seed keeps its own neighbourhood, so region
-    sizes follow seed density (dense urban seeds, small communities)."""
-    return power_assign(px, py, seeds, np.zeros(len(seeds)))
+    """Seed index per point: the nearest seed. Region sizes follow seed density (dense urban
+    seeds, small communities)."""
+    return nearest_seed(px, py, seeds)
 
 
 def best_candidates(rng: np.random.Generator, px: np.ndarray, py: np.ndarray, n: int, fixed: np.ndarray,
@@ -145,7 +134,7 @@ def make_connected(labels: np.ndarray, valid: np.ndarray, parent: np.ndarray, ro
     """Give every label a single 4-connected piece (in place): each smaller piece joins the label of
     the same parent with which it shares the longest border."""
     for _ in range(rounds):
-        pieces: dict[int, list[dict]] = {}  # type: ignore[type-arg]
+        pieces: dict[int, list[dict[str, Any]]] = {}
         for geom, value in features.shapes(labels.astype(np.int32), mask=valid, connectivity=4):
             pieces.setdefault(int(value), []).append(geom)
         extras = []
@@ -162,22 +151,27 @@ def make_connected(labels: np.ndarray, valid: np.ndarray, parent: np.ndarray, ro
 
 
 def _absorb(labels: np.ndarray, valid: np.ndarray, parent: np.ndarray, temp: np.ndarray, n: int) -> None:
-    """Relabel each temp piece to its most frequent same-parent neighbouring label."""
-    keys = []
+    """Relabel each temp piece to its most frequent same-parent neighbouring label, counting
+    neighbours that are themselves stray pieces only as a last resort (two strays of different
+    labels side by side would otherwise swap labels for ever)."""
+    span = int(labels.max()) + 1
+    keys, stray = [], []
     for axis, shift in ((0, 1), (0, -1), (1, 1), (1, -1)):
-        nb_label = np.roll(labels, shift, axis)
         nb_temp = np.roll(temp, shift, axis)
         ok = np.roll(valid, shift, axis) & (temp > 0) & (nb_temp != temp) & (np.roll(parent, shift, axis) == parent)
         # roll wraps around; the outermost rows/columns are outside the county mask anyway
-        keys.append(temp[ok].astype(np.int64) * (labels.max() + 1) + nb_label[ok])
-    key = np.concatenate(keys)
-    uniq, freq = np.unique(key, return_counts=True)
-    span = labels.max() + 1
-    best: dict[int, tuple[int, int]] = {}
-    for k, f in zip(uniq.tolist(), freq.tolist(), strict=True):
-        piece, label = divmod(k, span)
-        if piece not in best or f > best[piece][1]:
-            best[piece] = (label, f)
-    for piece in range(1, n + 1):
-        if piece in best:
-            labels[temp == piece] = best[piece][0]
+        keys.append(temp[ok].astype(np.int64) * span + np.roll(labels, shift, axis)[ok])
+        stray.append(nb_temp[ok] > 0)
+    key, is_stray = np.concatenate(keys), np.concatenate(stray)
+    best: dict[int, tuple[bool, int, int]] = {}
+    best_label: dict[int, int] = {}
+    for only_strays in (False, True):
+        uniq, freq = np.unique(key[is_stray == only_strays], return_counts=True)
+        for k, f in zip(uniq.tolist(), freq.tolist(), strict=True):
+            piece, label = divmod(k, span)
+            rank = (not only_strays, f, -label)
+            if piece not in best or rank > best[piece]:
+                best[piece] = rank
+                best_label[piece] = label
+    for piece, label in best_label.items():
+        labels[temp == piece] = label

@@ -8,6 +8,8 @@ the GiST index.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -16,8 +18,10 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import Connection, select, text
+from sqlalchemy.exc import OperationalError
 
 from geodata.db import get_engine
+from geodata.errors import DatabaseUnavailable
 from geodata.models import DataVersion, Dem
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
@@ -65,6 +69,15 @@ def _sql(name: str) -> str:
     return (SQL_DIR / f"basemap_{name}.sql").read_text(encoding="utf-8")
 
 
+@contextmanager
+def _connect() -> Iterator[Connection]:
+    try:
+        with get_engine().connect() as conn:
+            yield conn
+    except OperationalError as exc:  # a tile request must answer 503 with a reason, not a stack trace
+        raise DatabaseUnavailable("the database is unreachable", detail=str(exc)[:300]) from exc
+
+
 def tile_features(query: FeatureQuery) -> TileFeatures:
     size_m = WEB_MERCATOR_SPAN / 2**query.z
     common: dict[str, Any] = {
@@ -72,7 +85,7 @@ def tile_features(query: FeatureQuery) -> TileFeatures:
         "margin": BUFFER / EXTENT, "tol": size_m / query.render_px / 2,
     }
     out = TileFeatures()
-    with get_engine().connect() as conn:
+    with _connect() as conn:
         _county(conn, out, query, common)
         if query.boundary_levels:
             params = {**common, "levels": list(query.boundary_levels)}
@@ -103,7 +116,7 @@ def _county(conn: Connection, out: TileFeatures, query: FeatureQuery, common: di
 
 
 def dem_file(name: str) -> DemFile | None:
-    with get_engine().connect() as conn:
+    with _connect() as conn:
         row = conn.execute(
             select(Dem.name, Dem.path, Dem.min_m, Dem.max_m, Dem.resolution_m).where(Dem.name == name)
         ).first()
@@ -114,7 +127,7 @@ def dem_file(name: str) -> DemFile | None:
 
 def data_versions() -> tuple[int, ...]:
     """Write counters of the tables the basemap draws (bumped by triggers, see migration 0002)."""
-    with get_engine().connect() as conn:
+    with _connect() as conn:
         rows = dict(conn.execute(
             select(DataVersion.table_name, DataVersion.version).where(DataVersion.table_name.in_(TABLES))
         ).all())

@@ -36,20 +36,21 @@ def browser_factory() -> Iterator[SessionFactory]:
 
 
 @pytest.fixture(scope="session")
-def e2e_database(demo_database, admin_url):  # type: ignore[no-untyped-def]
+def e2e_database(demo_database, admin_url):
     """A private copy of the demo database (CREATE DATABASE … TEMPLATE is a fast file copy), so that
     browser tests may edit data without touching what the integration tests read."""
     import uuid
 
     from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
 
     demo_database["engine"].dispose()  # a template must have no open connections
     name = f"cockpit_e2e_{uuid.uuid4().hex[:8]}"
-    source = demo_database["url"].split("/")[-1].split("?")[0]
+    source = make_url(demo_database["url"]).database
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{source}"'))
-    url = demo_database["url"].replace(f"/{source}", f"/{name}", 1)
+    url = make_url(demo_database["url"]).set(database=name).render_as_string(hide_password=False)
     yield {**demo_database, "url": url, "engine": create_engine(url)}
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -57,7 +58,7 @@ def e2e_database(demo_database, admin_url):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def app_server(e2e_database):  # type: ignore[no-untyped-def]
+def app_server(e2e_database):
     """The real app (``python app.py run``) on a free port, against the e2e database."""
     import os
     import sys

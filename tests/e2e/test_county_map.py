@@ -19,7 +19,7 @@ ROAD = (244, 162, 97)
 LABEL = (240, 246, 252)
 
 
-def pixel_of(lon: float, lat: float, box: dict, view: dict) -> tuple[float, float]:  # type: ignore[type-arg]
+def pixel_of(lon: float, lat: float, box: dict, view: dict) -> tuple[float, float]:
     """Screen pixel of a point in a 2D (pitch 0, bearing 0) web-mercator view, as deck.gl computes it."""
     def merc(lo: float, la: float) -> tuple[float, float]:
         x = (lo + 180) / 360
@@ -32,7 +32,7 @@ def pixel_of(lon: float, lat: float, box: dict, view: dict) -> tuple[float, floa
 
 
 @pytest.fixture(scope="module")
-def hostile_village(e2e_database):  # type: ignore[no-untyped-def]
+def hostile_village(e2e_database):
     """A village whose name is markup: the tooltip must show the tags as text."""
     with e2e_database["engine"].begin() as conn:
         code, lon, lat = conn.execute(text("""
@@ -43,8 +43,8 @@ def hostile_village(e2e_database):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def map_session(app_server, browser_factory, hostile_village):  # type: ignore[no-untyped-def]
-    def open_map(query: str = ""):  # type: ignore[no-untyped-def]
+def map_session(app_server, browser_factory, hostile_village):
+    def open_map(query: str = ""):
         session = browser_factory(app_server.base_url, viewport=VIEWPORT)
         session.goto(f"/map{query}")
         session.page.wait_for_selector("#countymap-map-deck canvas", timeout=60_000)
@@ -55,13 +55,13 @@ def map_session(app_server, browser_factory, hostile_village):  # type: ignore[n
     return open_map
 
 
-def deck_box(session) -> dict:  # type: ignore[no-untyped-def,type-arg]
+def deck_box(session) -> dict:
     box = session.page.locator("#countymap-map-deck").bounding_box()
     assert box and box["width"] > 400 and box["height"] > 300
     return box
 
 
-def test_county_map_draws_terrain_boundaries_labels_rivers_roads(map_session) -> None:  # type: ignore[no-untyped-def]
+def test_county_map_draws_terrain_boundaries_labels_rivers_roads(map_session) -> None:
     session = map_session()
     shot = session.screenshot("county-map-3d-dark")
     box = deck_box(session)
@@ -81,7 +81,7 @@ def test_county_map_draws_terrain_boundaries_labels_rivers_roads(map_session) ->
     session.assert_clean()
 
 
-def test_light_flat_map_draws_too(map_session) -> None:  # type: ignore[no-untyped-def]
+def test_light_flat_map_draws_too(map_session) -> None:
     session = map_session("?theme=light&mode=2d")
     shot = session.screenshot("county-map-2d-light")
     assert_drew(shot, {"county outline": ((193, 18, 31), 300, {"match": "hue", "hue_tolerance": 8})},
@@ -89,7 +89,7 @@ def test_light_flat_map_draws_too(map_session) -> None:  # type: ignore[no-untyp
     session.assert_clean()
 
 
-def test_clicking_a_village_returns_its_code_and_name(map_session, e2e_database) -> None:  # type: ignore[no-untyped-def]
+def test_clicking_a_village_returns_its_code_and_name(map_session, e2e_database) -> None:
     with e2e_database["engine"].connect() as conn:
         code, name, lon, lat = conn.execute(text("""
             SELECT code, name, ST_X(label_point), ST_Y(label_point) FROM admin_area
@@ -108,7 +108,7 @@ def test_clicking_a_village_returns_its_code_and_name(map_session, e2e_database)
     session.assert_clean()
 
 
-def test_hover_tooltip_shows_markup_as_text(map_session, hostile_village) -> None:  # type: ignore[no-untyped-def]
+def test_hover_tooltip_shows_markup_as_text(map_session, hostile_village) -> None:
     code, lon, lat = hostile_village
     session = map_session("?mode=2d")
     view = {"longitude": 120.93, "latitude": 29.40, "zoom": 9.6}
@@ -126,7 +126,7 @@ def test_hover_tooltip_shows_markup_as_text(map_session, hostile_village) -> Non
     session.assert_clean()
 
 
-def test_layer_switcher_hides_and_shows_a_layer(map_session) -> None:  # type: ignore[no-untyped-def]
+def test_layer_switcher_hides_and_shows_a_layer(map_session) -> None:
     session = map_session("?mode=2d")
     box = deck_box(session)
     rivers = {"match": "hue", "hue_tolerance": 6}

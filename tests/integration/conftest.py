@@ -4,7 +4,7 @@ import pytest
 
 
 @pytest.fixture(scope="session")
-def client(demo_database):  # type: ignore[no-untyped-def]
+def client(demo_database):
     """A Flask test client of the whole app, on the demo database."""
     from cockpit.server import create_app
     from geodata.settings import get_settings

@@ -15,29 +15,29 @@ from geodata.codes import is_valid_id_number, is_valid_uscc
 from geodata.protect import DataProtector
 
 
-def scalar(engine, sql: str, **params):  # type: ignore[no-untyped-def]
+def scalar(engine, sql: str, **params):
     with engine.connect() as conn:
         return conn.execute(text(sql), params).scalar()
 
 
 @pytest.fixture(scope="module")
-def engine(demo_database):  # type: ignore[no-untyped-def]
+def engine(demo_database):
     return demo_database["engine"]
 
 
-def test_twelve_townships_and_292_villages(engine) -> None:  # type: ignore[no-untyped-def]
+def test_twelve_townships_and_292_villages(engine) -> None:
     assert scalar(engine, "SELECT count(*) FROM admin_area WHERE level='township'") == 12
     assert scalar(engine, "SELECT count(*) FROM admin_area WHERE level='village'") == 292
     assert scalar(engine, "SELECT count(*) FROM admin_area WHERE level='county' AND code='330624'") == 1
 
 
-def test_townships_tile_the_county_area(engine) -> None:  # type: ignore[no-untyped-def]
+def test_townships_tile_the_county_area(engine) -> None:
     county = scalar(engine, "SELECT ST_Area(ST_Transform(geom, 4549)) FROM admin_area WHERE level='county'")
     towns = scalar(engine, "SELECT sum(ST_Area(ST_Transform(geom, 4549))) FROM admin_area WHERE level='township'")
     assert abs(towns - county) / county < 0.005
 
 
-def test_townships_do_not_overlap(engine) -> None:  # type: ignore[no-untyped-def]
+def test_townships_do_not_overlap(engine) -> None:
     overlap = scalar(engine, """
         SELECT coalesce(sum(ST_Area(ST_Transform(ST_Intersection(a.geom, b.geom), 4549))), 0)
         FROM admin_area a JOIN admin_area b
@@ -46,7 +46,7 @@ def test_townships_do_not_overlap(engine) -> None:  # type: ignore[no-untyped-de
     assert overlap < 1000  # m² over the whole county: boundaries shared, not overlapping
 
 
-def test_townships_leave_no_gap_inside_the_county(engine) -> None:  # type: ignore[no-untyped-def]
+def test_townships_leave_no_gap_inside_the_county(engine) -> None:
     gap = scalar(engine, """
         SELECT ST_Area(ST_Transform(ST_Difference(c.geom, t.u), 4549))
         FROM admin_area c, (SELECT ST_Union(geom) AS u FROM admin_area WHERE level='township') t
@@ -55,7 +55,7 @@ def test_townships_leave_no_gap_inside_the_county(engine) -> None:  # type: igno
     assert gap / county < 0.001
 
 
-def test_every_village_lies_in_its_township(engine) -> None:  # type: ignore[no-untyped-def]
+def test_every_village_lies_in_its_township(engine) -> None:
     outside = scalar(engine, """
         SELECT count(*) FROM admin_area v JOIN admin_area t ON t.code = v.parent_code
         WHERE v.level = 'village'
@@ -64,7 +64,7 @@ def test_every_village_lies_in_its_township(engine) -> None:  # type: ignore[no-
     assert scalar(engine, "SELECT count(*) FROM admin_area WHERE level='village' AND left(code, 9) <> parent_code") == 0
 
 
-def test_every_grid_cell_lies_in_exactly_one_village(engine) -> None:  # type: ignore[no-untyped-def]
+def test_every_grid_cell_lies_in_exactly_one_village(engine) -> None:
     assert scalar(engine, "SELECT count(*) FROM grid_cell") > 290
     outside_own = scalar(engine, """
         SELECT count(*) FROM grid_cell g JOIN admin_area v ON v.code = g.village_code
@@ -90,7 +90,7 @@ def test_every_grid_cell_lies_in_exactly_one_village(engine) -> None:  # type: i
     ("grid_event", "grid_code", "grid_cell.code"),
     ("incident", "town_code", "admin_area.code"),
 ])
-def test_references_point_at_existing_rows(engine, child: str, column: str, parent: str) -> None:  # type: ignore[no-untyped-def]
+def test_references_point_at_existing_rows(engine, child: str, column: str, parent: str) -> None:
     ptable, pcol = parent.split(".")
     assert scalar(engine, f"SELECT count(*) FROM {child}") > 0  # noqa: S608
     orphans = scalar(engine, f"""
@@ -99,28 +99,28 @@ def test_references_point_at_existing_rows(engine, child: str, column: str, pare
     assert orphans == 0
 
 
-def test_addresses_lie_in_their_grid_cell(engine) -> None:  # type: ignore[no-untyped-def]
+def test_addresses_lie_in_their_grid_cell(engine) -> None:
     misplaced = scalar(engine, """
         SELECT count(*) FROM standard_address a JOIN grid_cell g ON g.code = a.grid_code
         WHERE NOT ST_DWithin(a.geom::geography, g.geom::geography, 1)""")
     assert misplaced == 0
 
 
-def test_address_codes_agree_with_grid_nesting(engine) -> None:  # type: ignore[no-untyped-def]
+def test_address_codes_agree_with_grid_nesting(engine) -> None:
     wrong = scalar(engine, """
         SELECT count(*) FROM standard_address
         WHERE grid_code IS NOT NULL AND (left(grid_code, 12) <> village_code OR left(village_code, 9) <> town_code)""")
     assert wrong == 0
 
 
-def test_every_uscc_has_a_valid_check_character(engine) -> None:  # type: ignore[no-untyped-def]
+def test_every_uscc_has_a_valid_check_character(engine) -> None:
     with engine.connect() as conn:
         codes = [r[0] for r in conn.execute(text("SELECT uscc FROM enterprise"))]
     assert len(codes) >= 10
     assert [c for c in codes if not is_valid_uscc(c)] == []
 
 
-def test_every_id_number_is_valid_and_stored_protected(engine, demo_database) -> None:  # type: ignore[no-untyped-def]
+def test_every_id_number_is_valid_and_stored_protected(engine, demo_database) -> None:
     protector = DataProtector(demo_database["key"])
     with engine.connect() as conn:
         rows = conn.execute(text("SELECT id_number_enc, id_number_masked, id_number_hmac FROM resident")).all()
@@ -133,7 +133,7 @@ def test_every_id_number_is_valid_and_stored_protected(engine, demo_database) ->
         assert number.encode() not in bytes(enc)
 
 
-def test_households_and_residents_scale(engine, demo_database) -> None:  # type: ignore[no-untyped-def]
+def test_households_and_residents_scale(engine, demo_database) -> None:
     scale = demo_database["params"].scale
     residents = scalar(engine, "SELECT count(*) FROM resident")
     households = scalar(engine, "SELECT count(DISTINCT household_no) FROM resident")
@@ -141,7 +141,7 @@ def test_households_and_residents_scale(engine, demo_database) -> None:  # type:
     assert 0.8 * 150_000 * scale < households < 1.2 * 150_000 * scale
 
 
-def test_grid_counts_match_residents(engine) -> None:  # type: ignore[no-untyped-def]
+def test_grid_counts_match_residents(engine) -> None:
     mismatched = scalar(engine, """
         SELECT count(*) FROM grid_cell g
         LEFT JOIN (SELECT grid_code, count(*) n FROM resident GROUP BY grid_code) r ON r.grid_code = g.code
@@ -149,13 +149,13 @@ def test_grid_counts_match_residents(engine) -> None:  # type: ignore[no-untyped
     assert mismatched == 0
 
 
-def test_every_synthetic_table_is_labelled(engine) -> None:  # type: ignore[no-untyped-def]
+def test_every_synthetic_table_is_labelled(engine) -> None:
     for table in ("grid_cell", "standard_address", "building", "resident", "enterprise", "incident", "sensor"):
         assert scalar(engine, f"SELECT count(*) FROM {table} WHERE NOT is_synthetic") == 0, table  # noqa: S608
     assert scalar(engine, "SELECT bool_and(NOT is_synthetic) FROM place_point WHERE source LIKE 'GeoNames%'")
 
 
-def test_ten_plan_indicators(engine) -> None:  # type: ignore[no-untyped-def]
+def test_ten_plan_indicators(engine) -> None:
     with engine.connect() as conn:
         rows = conn.execute(text(
             "SELECT name, baseline_2020, target_2022, target_2025 FROM kpi_definition ORDER BY sort_order")).all()
@@ -165,7 +165,7 @@ def test_ten_plan_indicators(engine) -> None:  # type: ignore[no-untyped-def]
     assert by_name["政务网络核心带宽"] == (10, 20, 50)
 
 
-def test_dem_covers_the_county_within_30_to_1000_m(engine, demo_database) -> None:  # type: ignore[no-untyped-def]
+def test_dem_covers_the_county_within_30_to_1000_m(engine, demo_database) -> None:
     with engine.connect() as conn:
         path = conn.execute(text("SELECT path FROM dem WHERE name='xinchang_dem_30m'")).scalar_one()
         county = wkb.loads(bytes(conn.execute(

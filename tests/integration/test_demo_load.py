@@ -15,20 +15,20 @@ from geodata.migrate import upgrade
 COUNTED = ("admin_area", "grid_cell", "standard_address", "resident", "enterprise", "reading")
 
 
-def counts(engine) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def counts(engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one() for t in COUNTED}  # noqa: S608
 
 
 @pytest.fixture
-def fresh_engine(scratch_database):  # type: ignore[no-untyped-def]
+def fresh_engine(scratch_database):
     engine = make_engine(scratch_database())
     upgrade(engine)
     yield engine
     engine.dispose()
 
 
-def test_a_second_load_replaces_the_first(fresh_engine, demo_database) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_load_replaces_the_first(fresh_engine, demo_database) -> None:
     ctx, params = demo_database["ctx"], demo_database["params"]
     load(fresh_engine, ctx, LoadReport(), params)
     first = counts(fresh_engine)
@@ -39,7 +39,7 @@ def test_a_second_load_replaces_the_first(fresh_engine, demo_database) -> None: 
         assert conn.execute(text("SELECT count(*) FROM dataset_load WHERE kind='demo'")).scalar_one() == 2
 
 
-def test_a_failing_load_leaves_the_previous_data_untouched(fresh_engine, demo_database) -> None:  # type: ignore[no-untyped-def]
+def test_a_failing_load_leaves_the_previous_data_untouched(fresh_engine, demo_database) -> None:
     ctx, params = demo_database["ctx"], demo_database["params"]
     load(fresh_engine, ctx, LoadReport(), params)
     before = counts(fresh_engine)

@@ -8,23 +8,23 @@ import pytest
 from sqlalchemy import text
 
 
-def village_point(engine):  # type: ignore[no-untyped-def]
+def village_point(engine):
     with engine.connect() as conn:
         return conn.execute(text("""
             SELECT code, name, ST_X(label_point), ST_Y(label_point) FROM admin_area
             WHERE level = 'village' ORDER BY code LIMIT 1""")).one()
 
 
-def fetch(client, layer: str, tile: mercantile.Tile, **headers):  # type: ignore[no-untyped-def]
+def fetch(client, layer: str, tile: mercantile.Tile, **headers):
     return client.get(f"/tiles/{layer}/{tile.z}/{tile.x}/{tile.y}.mvt", headers=headers)
 
 
-def decode(body: bytes) -> dict:  # type: ignore[type-arg]
+def decode(body: bytes) -> dict:
     return mapbox_vector_tile.decode(body) if body else {}
 
 
 @pytest.mark.parametrize("zoom", [10, 14, 16])
-def test_village_tile_contains_the_village_under_its_label(client, demo_database, zoom: int) -> None:  # type: ignore[no-untyped-def]
+def test_village_tile_contains_the_village_under_its_label(client, demo_database, zoom: int) -> None:
     code, name, lon, lat = village_point(demo_database["engine"])
     response = fetch(client, "villages", mercantile.tile(lon, lat, zoom))
     assert response.status_code == 200
@@ -34,14 +34,14 @@ def test_village_tile_contains_the_village_under_its_label(client, demo_database
         f["properties"] for f in features if f["properties"]["code"] == code).items()
 
 
-def test_county_tile_at_z10_has_townships_roads_and_rivers(client) -> None:  # type: ignore[no-untyped-def]
+def test_county_tile_at_z10_has_townships_roads_and_rivers(client) -> None:
     tile = mercantile.tile(120.90, 29.50, 10)
     for layer in ("townships", "roads", "rivers"):
         layers = decode(fetch(client, layer, tile).data)
         assert layers[layer]["features"], layer
 
 
-def test_buildings_carry_heights_at_z16(client, demo_database) -> None:  # type: ignore[no-untyped-def]
+def test_buildings_carry_heights_at_z16(client, demo_database) -> None:
     with demo_database["engine"].connect() as conn:
         lon, lat = conn.execute(text("SELECT ST_X(ST_Centroid(geom)), ST_Y(ST_Centroid(geom)) FROM building "
                                      "ORDER BY id LIMIT 1")).one()
@@ -50,7 +50,7 @@ def test_buildings_carry_heights_at_z16(client, demo_database) -> None:  # type:
 
 
 @pytest.mark.parametrize("layer", ["addresses", "population", "villages", "townships"])
-def test_z8_tile_of_dense_layers_stays_small(client, layer: str) -> None:  # type: ignore[no-untyped-def]
+def test_z8_tile_of_dense_layers_stays_small(client, layer: str) -> None:
     response = fetch(client, layer, mercantile.tile(120.90, 29.50, 8))
     assert response.status_code == 200
     assert len(response.data) < 500_000
@@ -59,13 +59,13 @@ def test_z8_tile_of_dense_layers_stays_small(client, layer: str) -> None:  # typ
         assert 0 < len(decode(response.data)[layer]["features"]) <= (256 // 16 + 1) ** 2
 
 
-def test_personal_data_never_reaches_the_population_tiles(client) -> None:  # type: ignore[no-untyped-def]
+def test_personal_data_never_reaches_the_population_tiles(client) -> None:
     layers = decode(fetch(client, "population", mercantile.tile(120.90, 29.50, 14)).data)
     keys = {k for f in layers["population"]["features"] for k in f["properties"]}
     assert keys == {"residents", "over_65"}
 
 
-def test_second_request_with_etag_is_not_modified(client) -> None:  # type: ignore[no-untyped-def]
+def test_second_request_with_etag_is_not_modified(client) -> None:
     tile = mercantile.tile(120.90, 29.50, 12)
     first = fetch(client, "villages", tile)
     assert first.headers["ETag"] and "max-age" in first.headers["Cache-Control"]
@@ -74,7 +74,7 @@ def test_second_request_with_etag_is_not_modified(client) -> None:  # type: igno
     assert second.data == b""
 
 
-def test_an_edit_changes_the_next_tile(client, demo_database) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_changes_the_next_tile(client, demo_database) -> None:
     engine = demo_database["engine"]
     code, name, lon, lat = village_point(engine)
     tile = mercantile.tile(lon, lat, 13)
@@ -92,13 +92,13 @@ def test_an_edit_changes_the_next_tile(client, demo_database) -> None:  # type: 
             conn.execute(text("UPDATE admin_area SET name = :n WHERE code = :c"), {"n": name, "c": code})
 
 
-def test_bad_tile_requests_get_clear_errors(client) -> None:  # type: ignore[no-untyped-def]
+def test_bad_tile_requests_get_clear_errors(client) -> None:
     assert client.get("/tiles/nope/1/0/0.mvt").status_code == 404
     bad = client.get("/tiles/villages/3/9/0.mvt")
     assert bad.status_code == 400 and "does not exist" in bad.get_json()["message"]
 
 
-def test_tile_index_and_tilejson(client) -> None:  # type: ignore[no-untyped-def]
+def test_tile_index_and_tilejson(client) -> None:
     index = client.get("/tiles").get_json()
     assert {"villages", "buildings", "addresses"} <= {entry["id"] for entry in index}
     tj = client.get("/tiles/buildings.json").get_json()

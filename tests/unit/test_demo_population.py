@@ -146,6 +146,23 @@ def test_buildings_lie_inside_their_grid_cell_and_do_not_overlap(ctx: DemoContex
     assert (left == right).all()
 
 
+def test_buildings_keep_clear_of_roads_and_rivers(ctx: DemoContext) -> None:
+    t = ctx.tables
+    lines = shapely.union_all([*t["road"]["geom"], *t["river"]["geom"]])
+    assert not shapely.intersects(t["building"]["geom"].to_numpy(), lines).any()
+
+
+def test_households_match_the_scaled_county_and_communities_live_in_flats(ctx: DemoContext) -> None:
+    t = ctx.tables
+    house, addr = t["house"], t["standard_address"].set_index("id")
+    occupied = house[house["tenure"] != "vacant"]
+    assert len(occupied) == ctx.count(150_000)
+    level = addr.loc[occupied["address_id"], ["level", "village_code"]]
+    flats = (level["level"] == "room").groupby(level["village_code"]).mean()
+    assert flats["330624001001"] > 0.6  # 临江社区
+    assert flats["330624109200"] == 0 and flats["330624109201"] == 0  # villages of a 镇
+
+
 def test_building_sizes_follow_their_kind(ctx: DemoContext) -> None:
     b = ctx.tables["building"]
     area = shapely.area(shapely.transform(b["geom"].to_numpy(), lambda c: c * (97_000, 110_574)))

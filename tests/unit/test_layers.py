@@ -25,7 +25,7 @@ DATA = BaseMapData(
 )
 
 
-def built(theme: str = "dark", mode: str = "3d") -> dict[str, dict]:  # type: ignore[type-arg]
+def built(theme: str = "dark", mode: str = "3d") -> dict[str, dict]:
     return {spec.id: layer for spec, layer in county_map(MapParams(theme=theme, mode=mode), DATA, LOAD)}  # type: ignore[arg-type]
 
 
@@ -73,7 +73,7 @@ def test_labels_carry_their_own_character_set() -> None:
     {"id": "d", "@@type": "ScatterplotLayer", "getFillColor": "@@scale(viridis, x; alert(1), 0, 1)"},
     {"id": "e", "@@type": "ScatterplotLayer", "data": {"nested": "@@function"}},
 ])
-def test_unsupported_accessor_forms_are_rejected(layer: dict) -> None:  # type: ignore[type-arg]
+def test_unsupported_accessor_forms_are_rejected(layer: dict) -> None:
     with pytest.raises(UnsafeAccessor):
         check_accessors(layer)
 

@@ -34,7 +34,7 @@ def test_masks() -> None:
     assert mask_phone("13812345678") == "138****5678"
 
 
-def test_demo_key_is_created_once_with_private_permissions(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_demo_key_is_created_once_with_private_permissions(tmp_path) -> None:
     k1 = load_key(None, tmp_path, create=True)
     k2 = load_key(None, tmp_path, create=False)
     assert k1 == k2 and len(k1) == 32

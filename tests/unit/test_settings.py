@@ -8,13 +8,13 @@ from geodata.errors import ConfigurationError
 from geodata.settings import Settings
 
 
-def test_database_url_is_read_without_prefix(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_database_url_is_read_without_prefix(monkeypatch) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/db")
     assert Settings().database_url == "postgresql://u@h/db"
     assert not Settings().embedded
 
 
-def test_unknown_prefixed_setting_is_an_error(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_prefixed_setting_is_an_error(monkeypatch) -> None:
     monkeypatch.setenv("COCKPIT_DATABSE_URL", "typo")
     with pytest.raises(ValidationError, match="COCKPIT_DATABSE_URL"):
         Settings()

@@ -86,12 +86,12 @@ def test_tile_parsing_rejects_bad_input() -> None:
 
 def test_dashes_are_anchored_to_the_world_not_the_line() -> None:
     line = np.array([[0.0, 10.0], [100.0, 10.0]])
-    forward = basemap.dash_runs(line, (0.0, 0.0), on=4.0, period=10.0)
-    backward = basemap.dash_runs(line[::-1], (0.0, 0.0), on=4.0, period=10.0)
+    forward = basemap.dash_runs([line], (0.0, 0.0), on=4.0, period=10.0)
+    backward = basemap.dash_runs([line[::-1]], (0.0, 0.0), on=4.0, period=10.0)
     key = sorted(tuple(sorted(r[:, 0].round(6))) for r in forward)
     assert key == sorted(tuple(sorted(r[:, 0].round(6))) for r in backward)
     # the same line seen from the neighbouring tile (shifted canvas origin) dashes at the same world x
-    shifted = basemap.dash_runs(line - [50.0, 0.0], (50.0, 0.0), on=4.0, period=10.0)
+    shifted = basemap.dash_runs([line - [50.0, 0.0]], (50.0, 0.0), on=4.0, period=10.0)
     assert sorted(tuple(sorted((r[:, 0] + 50).round(6))) for r in shifted) == key
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-29 01:44:24.220452
+Create Date: 2026-11-29 02:05:43.541087
 """
 
 from collections.abc import Sequence
@@ -75,6 +75,21 @@ def upgrade() -> None:
     sa.Column('source', sa.String(length=200), server_default='demo generator', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contingency_plan')),
     sa.UniqueConstraint('code', name=op.f('uq_contingency_plan_code'))
+    )
+    op.create_table('data_version',
+    sa.Column('table_name', sa.String(length=63), nullable=False),
+    sa.Column('version', sa.BigInteger(), nullable=False),
+    sa.Column('changed_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.PrimaryKeyConstraint('table_name', name=op.f('pk_data_version'))
+    )
+    op.create_table('dataset_load',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('seed', sa.Integer(), nullable=True),
+    sa.Column('scale', sa.Float(), nullable=True),
+    sa.Column('loaded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('row_counts', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_dataset_load'))
     )
     op.create_geospatial_table('dem',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -759,6 +774,8 @@ def downgrade() -> None:
     op.drop_table('industry_class')
     op.drop_geospatial_index('idx_dem_footprint', table_name='dem', postgresql_using='gist', column_name='footprint')
     op.drop_geospatial_table('dem')
+    op.drop_table('dataset_load')
+    op.drop_table('data_version')
     op.drop_table('contingency_plan')
     op.drop_index(op.f('ix_audit_log_username'), table_name='audit_log')
     op.drop_index(op.f('ix_audit_log_at'), table_name='audit_log')

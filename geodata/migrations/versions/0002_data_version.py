@@ -6,7 +6,6 @@ Revises: 0001
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0002"
@@ -22,13 +21,6 @@ TRACKED = (
 
 
 def upgrade() -> None:
-    op.create_table(
-        "data_version",
-        sa.Column("table_name", sa.String(length=63), nullable=False),
-        sa.Column("version", sa.BigInteger(), nullable=False, server_default="0"),
-        sa.Column("changed_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False),
-        sa.PrimaryKeyConstraint("table_name", name=op.f("pk_data_version")),
-    )
     op.execute("""
         CREATE FUNCTION bump_data_version() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -38,7 +30,7 @@ def upgrade() -> None:
             RETURN NULL;
         END $$""")
     for table in TRACKED:
-        op.execute(f"INSERT INTO data_version (table_name, version) VALUES ('{table}', 0)")
+        op.execute(f"INSERT INTO data_version (table_name, version, changed_at) VALUES ('{table}', 0, now())")
         op.execute(
             f"CREATE TRIGGER {table}_data_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table} "
             "FOR EACH STATEMENT EXECUTE FUNCTION bump_data_version()"
@@ -48,5 +40,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in TRACKED:
         op.execute(f"DROP TRIGGER IF EXISTS {table}_data_version ON {table}")
+    op.execute("DELETE FROM data_version")
     op.execute("DROP FUNCTION IF EXISTS bump_data_version()")
-    op.drop_table("data_version")
