@@ -128,7 +128,7 @@ def build_shelters(ctx: DemoContext, ops: OpsInputs) -> None:
             if kind == "gym" and j != seat_town:
                 kind = "community_centre"
             village = village_label(geo.names[geo.cell_village[loc.cell[i]]]) if loc.cell[i] >= 0 else stem
-            name = {"school": f"{stem}{['中心小学', '初级中学', '中学'][i % 3] if i < 3 else village + '小学'}",
+            name = {"school": f"{stem}{['中心小学', '初级中学', '中学'][i]}" if i < 3 else f"{village}小学",
                     "community_centre": f"{village}{'社区服务中心' if village.endswith('社区') else '文化礼堂'}",
                     "square": f"{stem}文化广场" if i < 2 else f"{village}公园",
                     "gym": "新昌县体育馆"}[kind]

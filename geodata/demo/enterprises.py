@@ -90,6 +90,8 @@ def _economics(rng: np.random.Generator, chain: np.ndarray, in_park: np.ndarray)
         sel = np.flatnonzero(chain == c)
         w = np.array([cl.weight for cl in classes])
         code[sel] = np.array([cl.code for cl in classes])[rng.choice(len(classes), len(sel), p=w / w.sum())]
+    # Tea is grown on the hills, not in the park: park 'tea' firms process it.
+    code[in_park & (code == "0164")] = "1530"
     econ = [ECONOMICS[c] for c in chain]
     output = np.array([e.median_output_wan for e in econ]) * rng.lognormal(0, 1.2, n)
     output = np.clip(output, 60, 120000)
@@ -229,7 +231,7 @@ def build_enterprises(ctx: DemoContext, geo: Geography, layout: Layout, park_id:
         "community": [village_label(geo.names[v]) for v in village_code],
         "group_name": None, "road": road, "house_number": number,
         "estate": None, "building": None, "unit": None, "room": None,
-        "aliases": [[nm, f"新昌县{r}{h}", f"{pk}{r}{h}" if pk else f"{town_stem(t)}{r}{h}"]
+        "aliases": [[nm, f"新昌县{r}{h}", f"{pk}{r}{h}" if pk else f"{t}{r}{h}"]
                     for nm, r, h, pk, t in zip(names, road, number, in_park_text, town_name, strict=True)],
         "parent_id": None,
         "town_code": town_code, "village_code": village_code, "grid_code": grid_code,

@@ -9,12 +9,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
+import pandas as pd
 import shapely
 
 from geodata.demo.context import DemoContext
 from geodata.demo.enterprises import build_enterprises
 from geodata.demo.park_activity import build_energy, build_projects, build_trades
-from geodata.demo.park_layout import PARK_NAME, build_layout
+from geodata.demo.park_layout import PARK_NAME, build_layout, keep_corridors_green
 from geodata.demo.park_names import GB4754, INDUSTRY_CLASSES
 from geodata.demo.placement import Geography, nullable_int, reference_now, table_frame
 
@@ -23,6 +24,9 @@ def generate_park(ctx: DemoContext, now: datetime | None = None) -> None:
     at = reference_now(now)
     geo = Geography.from_tables(ctx.tables)
     layout = build_layout(ctx.count(250, minimum=16), ctx.rng("park.layout"))
+    rivers, roads = _corridors(ctx.tables)
+    keep_corridors_green(layout, rivers, 30.0)
+    keep_corridors_green(layout, roads, 5.0)
 
     centre = shapely.point_on_surface(layout.boundary)
     cx, cy = np.array([centre.x]), np.array([centre.y])
@@ -60,3 +64,12 @@ def generate_park(ctx: DemoContext, now: datetime | None = None) -> None:
     build_projects(ctx, ctx.rng("park.projects"), layout, parcel_ids, ents, at)
     build_energy(ctx, ctx.rng("park.energy"), ents, at)
     build_trades(ctx, ctx.rng("park.trades"), ents, at)
+
+
+def _corridors(tables: dict[str, pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]:
+    """Rivers and through roads that may cross the park's land."""
+    rivers = tables.get("river", pd.DataFrame({"rank": [], "geom": []}))
+    roads = tables.get("road", pd.DataFrame({"road_class": [], "geom": []}))
+    through = roads["road_class"].isin(["expressway", "national", "provincial"]).to_numpy()
+    return (np.asarray(rivers["geom"].to_numpy()[(rivers["rank"] <= 2).to_numpy()], dtype=object),
+            np.asarray(roads["geom"].to_numpy()[through], dtype=object))

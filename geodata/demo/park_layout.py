@@ -14,8 +14,9 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 import shapely
+from shapely import STRtree
 
-from geodata.demo.placement import as_multipolygons, lonlat_xy, metric_xy
+from geodata.demo.placement import as_multipolygons, lonlat_xy, metric_xy, to_metric
 
 PARK_NAME = "新昌高新技术产业园区"
 PARK_CENTRE = (120.935, 29.505)  # east of the county seat, in the 新昌江 valley
@@ -88,7 +89,7 @@ class Layout:
 
 
 def _blocks(n_target: int) -> pd.DataFrame:
-    # Blocks are kept by their centre, so the count only roughly follows the area: refine the size.
+    # Only blocks wholly inside the zone are kept, so the count only roughly follows the area: refine the size.
     n_blocks = max(4.0, n_target / PARCELS_PER_BLOCK)
     block_area = SUPERELLIPSE_AREA * 0.8 / n_blocks
     best = _grid(block_area)
@@ -202,3 +203,17 @@ def _streets(blocks: pd.DataFrame) -> pd.DataFrame:
         "lanes": [w for _, _, w, _ in lines],
         "geom": [shapely.MultiLineString([g]) for g in geoms],
     })
+
+
+def keep_corridors_green(layout: Layout, lines: np.ndarray, clearance_m: float = 30.0) -> int:
+    """Parcels that a river or a through road crosses become green belt: nothing is built on a river.
+    Returns how many parcels changed."""
+    if not len(lines):
+        return 0
+    p = layout.parcels
+    tree = STRtree(to_metric(np.asarray(p["geom"].to_numpy(), dtype=object)))
+    hit = np.unique(tree.query(to_metric(lines), predicate="dwithin", distance=clearance_m)[1])
+    p.loc[hit, "land_use"] = "green"
+    p.loc[hit, ["planned_far", "actual_far"]] = 0.0
+    p.loc[p.index.isin(hit) & (p["status"] == "idle"), "status"] = "developed"
+    return len(hit)

@@ -111,7 +111,8 @@ class Built:
     """All buildings, village by village, apartments before detached; arrays aligned row by row.
 
     ``frame``: village (row in the plan), kind ('apt'/'det'), grid_code, group (estate or street
-    within the village), number, floors, units, year, rank, area; ``_uses`` adds use, home, name.
+    within the village), number, floors, units, year, rank, area; ``_uses`` adds use, name, height
+    and home (whether it holds a dwelling).
     """
 
     frame: pd.DataFrame

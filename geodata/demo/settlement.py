@@ -3,8 +3,9 @@
 Each village is laid out in a local metric frame on a lattice of square slots. A detached house sits
 inside the inner circle of one slot, an apartment block inside a 3×2 group of slots, so no two
 footprints can touch whatever their size and rotation. Slots are taken nearest-first from the village
-centre and a few hamlet centres (with noise and a pull towards roads), which gives compact clusters
-along roads instead of an even spread over the mountains.
+centre and a few hamlet centres (with noise, a pull towards roads and, given a DEM, a push away from
+high or steep ground), which gives compact clusters along the valley roads instead of an even spread
+over the mountains. A village too cramped for its households builds taller, then packs closer.
 """
 
 from __future__ import annotations
@@ -163,7 +164,7 @@ class _Local:
         lonlat = self.frame.to_lonlat(np.stack([np.ravel(x), np.ravel(y)], axis=-1))
         elev, slope = self.relief.sample(lonlat[:, 0], lonlat[:, 1])
         factor = np.exp(np.maximum(elev - base, 0.0) / 80.0) * (1.0 + (slope / 15.0) ** 2)
-        return factor.reshape(np.shape(x))  # type: ignore[no-any-return]
+        return factor.reshape(np.shape(x))
 
     def base_elevation(self, x: float, y: float) -> float | None:
         if self.relief is None:

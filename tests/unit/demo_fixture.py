@@ -125,3 +125,16 @@ def integer_columns(table: str) -> list[str]:
 def loadable_int(value: object) -> bool:
     """COPY into an integer column needs an int (or NULL), not 2014.0."""
     return value is None or isinstance(value, int | np.integer)
+
+
+def too_long(table: str, frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """Values longer than their String(n) column allows."""
+    from sqlalchemy import String
+
+    from geodata.models import Base
+
+    out = []
+    for c in Base.metadata.tables[table].columns:
+        if isinstance(c.type, String) and c.type.length and c.name in frame:
+            out += [(c.name, v) for v in frame[c.name].tolist() if isinstance(v, str) and len(v) > c.type.length]
+    return out

@@ -15,7 +15,7 @@ from geodata.demo.incidents import SUBTYPES
 from geodata.demo.operations import generate_operations
 from geodata.demo.park import generate_park
 from geodata.demo.placement import SOURCE
-from tests.unit.demo_fixture import fixture_context, integer_columns, loadable_int, model_columns
+from tests.unit.demo_fixture import fixture_context, integer_columns, loadable_int, model_columns, too_long
 
 pytestmark = pytest.mark.unit
 
@@ -65,6 +65,11 @@ def test_integer_columns_hold_ints(ctx: DemoContext, table: str) -> None:
     for column in integer_columns(table):
         bad = [v for v in ctx.tables[table][column].tolist() if not loadable_int(v)]
         assert not bad, (column, bad[:3])
+
+
+@pytest.mark.parametrize("table", TABLES)
+def test_strings_fit_their_columns(ctx: DemoContext, table: str) -> None:
+    assert not too_long(table, ctx.tables[table])
 
 
 @pytest.mark.parametrize("table", TABLES)

@@ -14,7 +14,7 @@ from geodata.demo.context import DemoContext
 from geodata.demo.enterprises import org_code_check
 from geodata.demo.park import generate_park
 from geodata.demo.placement import SOURCE, to_metric
-from tests.unit.demo_fixture import fixture_context, integer_columns, loadable_int, model_columns
+from tests.unit.demo_fixture import fixture_context, integer_columns, loadable_int, model_columns, too_long
 
 pytestmark = pytest.mark.unit
 
@@ -53,6 +53,11 @@ def test_integer_columns_hold_ints(ctx: DemoContext, table: str) -> None:
         assert not bad, (column, bad[:3])
 
 
+@pytest.mark.parametrize("table", [*OWN_TABLES, "standard_address", "building", "road"])
+def test_strings_fit_their_columns(ctx: DemoContext, table: str) -> None:
+    assert not too_long(table, ctx.tables[table])
+
+
 def test_unified_social_credit_codes_are_valid_and_unique(ctx: DemoContext) -> None:
     uscc = ctx.tables["enterprise"]["uscc"]
     assert uscc.is_unique
@@ -79,6 +84,7 @@ def test_enterprise_foreign_keys_exist(ctx: DemoContext) -> None:
     assert in_park["parcel_id"].isin(parcels.index).all()
     assert (parcels.loc[in_park["parcel_id"].astype(int), "status"] == "developed").all()
     assert len(in_park) == 300 and len(e) == 500
+    assert not (in_park["industry_code"] == "0164").any()  # tea is grown outside the park
 
 
 def test_other_foreign_keys_exist(ctx: DemoContext) -> None:

@@ -163,6 +163,29 @@ def test_households_match_the_scaled_county_and_communities_live_in_flats(ctx: D
     assert flats["330624109200"] == 0 and flats["330624109201"] == 0  # villages of a 镇
 
 
+def test_houses_keep_to_low_ground_when_there_is_a_dem(tmp_path: Path) -> None:
+    import rasterio
+    from rasterio.transform import from_origin
+
+    def mean_lat(with_dem: bool) -> float:
+        context = make_context(scale=0.01)
+        context.data_dir = tmp_path
+        if with_dem:  # a steady 13° slope up to the north across the whole fixture
+            rows, cols = 400, 300
+            elevation = np.linspace(2400, 0, rows)[:, None].repeat(cols, axis=1).astype("float32")
+            profile = {"driver": "GTiff", "height": rows, "width": cols, "count": 1, "dtype": "float32",
+                       "crs": "EPSG:4490", "transform": from_origin(120.79, 29.51, 0.0003, 0.0003)}
+            with rasterio.open(tmp_path / "dem.tif", "w", **profile) as dst:
+                dst.write(elevation, 1)
+            context.tables["dem"] = pd.DataFrame({"path": ["dem.tif"], "epsg": [4490]})
+        generate_population(context)
+        b = context.tables["building"]
+        rural = b[b["grid_code"].str[:12].isin(["330624109200", "330624109201"])]
+        return float(shapely.get_y(shapely.centroid(rural["geom"].to_numpy())).mean())
+
+    assert mean_lat(True) < mean_lat(False) - 0.0005  # some 50 m or more further down the slope
+
+
 def test_building_sizes_follow_their_kind(ctx: DemoContext) -> None:
     b = ctx.tables["building"]
     area = shapely.area(shapely.transform(b["geom"].to_numpy(), lambda c: c * (97_000, 110_574)))
