@@ -10,13 +10,13 @@ from layers.base import DEPTH_ON_TOP, LayerSpec, LegendItem, MapParams, lit, rgb
 
 RIVERS = LayerSpec(
     id="rivers", title_zh="河流", title_en="Rivers", group="base", tooltip="{name}",
-    legend=(LegendItem("河流", "River", rgba("#48cae4"), "line"),), fields=("name", "rank"),
+    legend=(LegendItem("河流", "River", rgba("#3b6cff"), "line"),), fields=("name", "rank"),
 )
 ROADS = LayerSpec(
     id="roads", title_zh="道路", title_en="Roads", group="base", tooltip="{name}",
     legend=(LegendItem("道路", "Road", rgba("#f4a261"), "line"),), fields=("name", "road_class"),
 )
-COLOURS = {"dark": {"rivers": rgba("#48cae4"), "roads": rgba("#f4a261", 220)},
+COLOURS = {"dark": {"rivers": rgba("#3b6cff"), "roads": rgba("#f4a261", 220)},
            "light": {"rivers": rgba("#0077b6"), "roads": rgba("#e76f51", 220)}}
 
 

@@ -4,23 +4,20 @@
   "use strict";
   var lastView = {};  // deck id -> latest view state, for the 2D/3D switch
 
-  function visibleLayers(layers, switched, mode, meta) {
+  function visibleLayers(layers, switched, mode) {
     // deck.gl builds its label font atlas once, from whatever font is usable at that moment:
     // hand it the layers only after our Chinese web font has loaded (or failed to).
     var ready = window.cockpitFontReady || Promise.resolve(true);
-    return ready.then(function () { return applyVisibility(layers, switched, mode, meta); });
+    return ready.then(function () { return applyVisibility(layers, switched, mode); });
   }
 
-  function applyVisibility(layers, switched, mode, meta) {
+  function applyVisibility(layers, switched, mode) {
     var on = {};
     (switched || []).forEach(function (id) { on[id] = true; });
-    var groups = {};
-    (meta || []).forEach(function (m) { groups[m.id] = m.group; });
     return (layers || []).map(function (layer) {
       var visible;
       if (layer.id === "terrain") { visible = mode === "3d"; }
       else if (layer.id === "basemap") { visible = mode !== "3d"; }
-      else if (groups[layer.id] === "base" && !(layer.id in on)) { visible = true; }
       else { visible = !!on[layer.id]; }
       var out = Object.assign({}, layer, {visible: visible});
       if ("extruded" in layer) { out.extruded = mode === "3d"; }

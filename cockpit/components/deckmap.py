@@ -19,6 +19,7 @@ from cockpit.i18n import t
 from layers.base import LayerSpec, MapParams
 
 EVENTS = ["click", "hover", "viewStateChange"]
+MODE_LAYERS = ("terrain", "basemap")  # shown by the 2D/3D switch, not by the layer switcher
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,10 @@ class View:
     def as_dict(self, mode: str) -> dict[str, float]:
         return {"longitude": self.longitude, "latitude": self.latitude, "zoom": self.zoom,
                 "pitch": self.pitch if mode == "3d" else 0, "bearing": self.bearing if mode == "3d" else 0}
+
+
+# The whole county, shifted east so it sits clear of the control panels on the right.
+COUNTY_HOME = View(longitude=121.06, latitude=29.41, zoom=9.6, pitch=45, bearing=-10)
 
 
 def ids(prefix: str) -> dict[str, str]:
@@ -66,12 +71,13 @@ def deck_map(prefix: str, layers: list[tuple[LayerSpec, dict[str, Any]]], view: 
     i = ids(prefix)
     specs = [spec for spec, _ in layers]
     lang = params.lang
-    switchable = [s for s in specs if s.group != "base"]
+    switchable = [s for s in specs if s.id not in MODE_LAYERS]
     return html.Div(
         [
             DeckGL(
                 id=i["deck"], layers=[], initial_view_state=view.as_dict(params.mode), controller=True,
-                enable_events=EVENTS, tooltip=False, style={"position": "absolute", "inset": "0"},
+                enable_events=EVENTS, tooltip=False,
+                style={"position": "absolute", "inset": "0", "width": "100%", "height": "100%"},
             ),
             dcc.Store(id=i["layers"], data=[_gated(spec, layer) for spec, layer in layers]),
             dcc.Store(id=i["meta"], data=layer_meta(specs, lang)),
@@ -119,7 +125,6 @@ def register_callbacks(prefix: str) -> None:
         ClientsideFunction("deckmap", "visibleLayers"),
         Output(i["deck"], "layers"),
         Input(i["layers"], "data"), Input(i["switcher"], "value"), Input(i["mode"], "value"),
-        State(i["meta"], "data"),
     )
     clientside_callback(
         ClientsideFunction("deckmap", "trackView"),

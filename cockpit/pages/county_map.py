@@ -20,7 +20,6 @@ from twin import map_data
 dash.register_page(__name__, path="/map", name="county-map", title="县域一张图 · 新昌县数字孪生驾驶舱")
 
 PREFIX = "countymap"
-SEAT = deckmap.View(longitude=120.93, latitude=29.40, zoom=9.6, pitch=45, bearing=-10)
 
 
 def _params(query: dict[str, str]) -> MapParams:
@@ -54,7 +53,7 @@ def layout(**query: str) -> html.Div:
                 html.Span(t("data.synthetic", params.lang), className="badge-synthetic"),
             ], className="cockpit-header"),
             html.Main([
-                deckmap.deck_map(PREFIX, built, SEAT, params),
+                deckmap.deck_map(PREFIX, built, deckmap.COUNTY_HOME, params),
                 with_attrs(html.Aside(
                     html.P(t("map.click_hint", params.lang), className="hint"),
                     id=f"{PREFIX}-card", className="feature-card",

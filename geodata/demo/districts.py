@@ -3,7 +3,9 @@
 Township seats are the real GeoNames places where one exists and plausible points otherwise; the
 three small central streets (羽林, 南明, 七星) meet at the county seat. Urban communities (社区,
 居委会) cluster around the seat or their town centre and are small; rural villages spread over the
-rest of their township, preferring valley floors. See ``tiling`` and ``coverage`` for the method.
+rest of their township, preferring valley floors. The industrial park's zone (``park_layout``) is
+land of 羽林街道 and holds no village or community centre, so homes can keep out of it. See
+``tiling`` and ``coverage`` for the method.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from geodata.demo.coverage import (
     polygonize,
     settle_fragments,
 )
-from geodata.demo.relief import local_point
+from geodata.demo.park_layout import PARK_TOWNSHIP, park_zone
+from geodata.demo.relief import geom_to_local, local_point
 from geodata.demo.routing import Grid
 from geodata.demo.tiling import (
     Warp,
@@ -40,12 +43,13 @@ from geodata.demo.tiling import (
 TILE_STEP = 40.0  # metres; the smallest urban grid cells still span ~50 pixels
 COUNTY_SEAT = (120.90017, 29.50528)  # GeoNames 城关 (Xinchang Chengguanzhen)
 CENTRAL_STREETS = ("330624001", "330624002", "330624003")
+PARK_MARGIN_M = 150.0  # beyond the park zone, still its township's land and free of village centres
 
 # Township seat (lon, lat) where no GeoNames place marks it, and the target area share (km²).
 TOWNSHIPS: dict[str, tuple[tuple[float, float] | str, float]] = {
-    "330624001": ((120.946, 29.512), 58),  # 羽林街道: east of the seat, along 新昌江
+    "330624001": ((120.946, 29.512), 58),  # 羽林街道: east of the seat, along 新昌江 (the high-tech park)
     "330624002": ((120.903, 29.494), 40),  # 南明街道: the old town south of the river
-    "330624003": ((120.862, 29.514), 65),  # 七星街道: west of the seat, the high-tech park side
+    "330624003": ((120.862, 29.514), 65),  # 七星街道: west of the seat
     "330624004": ("Chengtan", 115),  # 澄潭街道
     "330624104": ("Xinshichang", 150),  # 回山镇 (新市场)
     "330624107": ("Xiaojiang", 160),  # 小将镇
@@ -119,11 +123,13 @@ def build_tiles(rng: np.random.Generator, outline: BaseGeometry, elevation: Samp
     seat_px = np.array([np.argmin((px - x) ** 2 + (py - y) ** 2) for x, y in seat_xy])
     shares = np.array([TOWNSHIPS[c][1] for c in codes], dtype=float)
     labels = weighted_regions(wx, wy, np.column_stack([wx[seat_px], wy[seat_px]]), shares, sample=16)
+    reserved = shapely.contains_xy(geom_to_local(park_zone()).buffer(PARK_MARGIN_M), px, py)
+    labels[reserved] = codes.index(PARK_TOWNSHIP)
     town = canvas.raster(labels + 1)
     make_connected(town, valid, valid.astype(np.int32))
 
     villages = list(reference_data.villages())
-    vill, village_seeds = _villages(rng, canvas, town, codes, seat_xy, villages, elevation, warps[1])
+    vill, village_seeds = _villages(rng, canvas, town, codes, seat_xy, villages, elevation, warps[1], ~reserved)
     make_connected(vill, valid, town)
     cell = _cells(rng, canvas, vill, villages, warps[2])
     make_connected(cell, valid, vill)
@@ -131,9 +137,9 @@ def build_tiles(rng: np.random.Generator, outline: BaseGeometry, elevation: Samp
 
 
 def _villages(rng: np.random.Generator, canvas: Canvas, town: np.ndarray, codes: list[str], seat_xy: np.ndarray,
-              villages: list[reference_data.Village], elevation: Sampler,
-              warp: Warp) -> tuple[np.ndarray, np.ndarray]:
-    """Village label raster and the village seed points (local metres)."""
+              villages: list[reference_data.Village], elevation: Sampler, warp: Warp,
+              open_land: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Village label raster and the village seed points (local metres); seeds only on ``open_land``."""
     px, py = canvas.px, canvas.py
     wx, wy = canvas.warped(warp)
     town_flat = town[canvas.rows, canvas.cols]
@@ -146,7 +152,8 @@ def _villages(rng: np.random.Generator, canvas: Canvas, town: np.ndarray, codes:
         rural = [i for i in members if villages[i].kind != "社区"]
         idx = np.nonzero(town_flat == t)[0]
         centre = seat_local if code in CENTRAL_STREETS else seat_xy[t - 1]
-        chosen = idx[_village_seeds(rng, px[idx], py[idx], centre, len(urban), len(rural), elevation)]
+        chosen = idx[_village_seeds(rng, px[idx], py[idx], centre, len(urban), len(rural), elevation,
+                                    open_land[idx])]
         seeds_xy[urban + rural] = np.column_stack([px[chosen], py[chosen]])
         local = voronoi_regions(wx[idx], wy[idx], np.column_stack([wx[chosen], wy[chosen]]))
         flat[idx] = np.asarray(urban + rural)[local] + 1
@@ -154,12 +161,14 @@ def _villages(rng: np.random.Generator, canvas: Canvas, town: np.ndarray, codes:
 
 
 def _village_seeds(rng: np.random.Generator, px: np.ndarray, py: np.ndarray, centre: np.ndarray, n_urban: int,
-                   n_rural: int, elevation: Sampler) -> np.ndarray:
+                   n_rural: int, elevation: Sampler, allowed: np.ndarray) -> np.ndarray:
     """Indices of the seeds: urban communities packed into a core around ``centre`` (~0.5–1 km²
-    each), then rural villages spread over the rest, drawn towards low ground (valley floors)."""
+    each), then rural villages spread over the rest, drawn towards low ground (valley floors).
+    Only ``allowed`` points become seeds (the park's land is kept for the park)."""
     core_km2 = 1.2 * rng.uniform(0.5, 1.0, n_urban).sum()
     d2 = (px - centre[0]) ** 2 + (py - centre[1]) ** 2
     order = np.argsort(d2, kind="stable")
+    order = order[allowed[order]]
     n_core = int(core_km2 * 1e6 / TILE_STEP**2)
     core, rest = order[:n_core], np.sort(order[n_core:])
     urban = core[best_candidates(rng, px[core], py[core], n_urban, np.empty((0, 2)))]

@@ -5,6 +5,10 @@ county outline, 10 GeoNames places and the 澄潭江 centreline; township, villa
 boundaries, the other rivers and all roads are synthetic, generated deterministically from the
 seed (see ``districts``, ``hydro`` and ``roads``). Independent of ``ctx.scale``.
 
+The industrial park's zone (``park_layout.park_zone``) is 羽林街道 land with no village centre or
+label point in it; through roads (expressway, national, provincial) cross it, lesser roads stop at
+its edge, where the park's own streets take over.
+
 Grid cells are numbered per village in reading order: the village's cells are split by centroid
 latitude into round(√n) rows of (nearly) equal count, north first, and each row is read west to
 east; the code is the village code plus the 3-digit number (001, 002 …).
@@ -33,6 +37,7 @@ from geodata.demo.hydro import (
     river_cost,
     route_rivers,
 )
+from geodata.demo.park_layout import THROUGH_ROADS, park_zone
 from geodata.demo.relief import Relief, geom_to_local, geom_to_lonlat, local_point
 from geodata.demo.roads import RoadLine, build_roads, sample_grid
 from geodata.demo.routing import Grid
@@ -108,23 +113,30 @@ def _short_names() -> dict[str, str]:
     return out
 
 
+def label_point(geom: BaseGeometry) -> Point:
+    """A point inside the area and, where the area has land outside the park's zone, off the park:
+    the population stage builds a village's centre around it."""
+    rest = geom.difference(park_zone())
+    return shapely.point_on_surface(geom if rest.is_empty else rest)
+
+
 def _admin_frame(outline_ll: BaseGeometry, tiles: Tiles) -> pd.DataFrame:
     county = as_multipolygon(outline_ll)
     rows: list[dict[str, Any]] = [dict(
         code=reference_data.COUNTY_CODE, level="county", name=reference_data.COUNTY_NAME, kind="县",
         parent_code=None, alias_code=None, boundary_synthetic=False, area_km2=area_km2(county),
-        geom=county, label_point=shapely.point_on_surface(county), is_synthetic=False, source=COUNTY_SOURCE)]
+        geom=county, label_point=label_point(county), is_synthetic=False, source=COUNTY_SOURCE)]
     for t in reference_data.townships():
         geom = as_multipolygon(geom_to_lonlat(tiles.townships[t.code]))
         rows.append(dict(code=t.code, level="township", name=t.name, kind=t.kind,
                          parent_code=reference_data.COUNTY_CODE, alias_code=t.mca_code, boundary_synthetic=True,
-                         area_km2=area_km2(geom), geom=geom, label_point=shapely.point_on_surface(geom),
+                         area_km2=area_km2(geom), geom=geom, label_point=label_point(geom),
                          is_synthetic=True, source=TOWNSHIP_SOURCE))
     for v in reference_data.villages():
         geom = as_multipolygon(geom_to_lonlat(tiles.villages[v.code]))
         rows.append(dict(code=v.code, level="village", name=v.name, kind=v.kind, parent_code=v.town_code,
                          alias_code=None, boundary_synthetic=True, area_km2=area_km2(geom), geom=geom,
-                         label_point=shapely.point_on_surface(geom), is_synthetic=True, source=VILLAGE_SOURCE))
+                         label_point=label_point(geom), is_synthetic=True, source=VILLAGE_SOURCE))
     return pd.DataFrame(rows)
 
 
@@ -186,9 +198,12 @@ def _multiline(geom: BaseGeometry) -> shapely.MultiLineString:
 
 
 def _road_frame(ctx: DemoContext, roads: list[RoadLine], area: BaseGeometry) -> pd.DataFrame:
+    park = geom_to_local(park_zone())
     rows = []
     for road in roads:
         clipped = road.geom.intersection(area)
+        if road.road_class not in THROUGH_ROADS:
+            clipped = clipped.difference(park)
         parts = [p for p in shapely.get_parts(shapely.line_merge(clipped)) if p.geom_type == "LineString"]
         if not parts:
             continue

@@ -18,6 +18,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from geodata import reference_data
+from geodata.demo.park_layout import park_axis
 from geodata.demo.relief import Carver, Relief, geom_to_local, local_point
 from geodata.demo.routing import Grid, route_through, smooth_line
 
@@ -40,7 +41,8 @@ class RiverSpec:
 
 # Parents before tributaries. The courses are invented; the names are the county's rivers.
 SYNTHETIC_RIVERS = (
-    RiverSpec("新昌江", 1, ((121.190, 29.372), (121.115, 29.388), (121.034, 29.438), (120.945, 29.497),
+    # through the industrial park, which lies on its valley floor east of the town
+    RiverSpec("新昌江", 1, ((121.190, 29.372), (121.115, 29.388), (121.034, 29.438), *park_axis(),
                             (120.903, 29.502), (120.836, 29.575))),
     RiverSpec("黄泽江", 2, ((121.205, 29.468), (121.128, 29.511), (121.062, 29.572))),
     RiverSpec("韩妃江", 2, ((120.935, 29.325), (120.917, 29.361), (120.930, 29.435), (120.906, 29.500)),

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from psycopg.types.json import Jsonb
-from sqlalchemy import Engine, Table, text
+from sqlalchemy import Engine, Integer, Table, text
 from sqlalchemy.dialects.postgresql import JSONB
 
 from geodata.demo.context import DemoContext
@@ -140,14 +140,17 @@ def _column_values(series: pd.Series, column: Any) -> Iterable[Any]:
         return list(shapely.to_wkb(geoms, hex=True, include_srid=True))
     if isinstance(column.type, JSONB):
         return [None if v is None else Jsonb(v) for v in series.tolist()]
-    return list(_plain(series))
+    return list(_plain(series, integer=isinstance(column.type, Integer)))
 
 
-def _plain(series: pd.Series) -> Iterator[Any]:
-    """numpy scalars and pandas NA/NaT → Python values psycopg understands."""
+def _plain(series: pd.Series, integer: bool = False) -> Iterator[Any]:
+    """numpy scalars and pandas NA/NaT → Python values psycopg understands. In an ``integer`` column
+    whole floats become ints: concatenating frames with missing values turns int columns into floats."""
     for v in series.tolist():
         if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NaT:
             yield None
+        elif integer and isinstance(v, float) and v.is_integer():
+            yield int(v)
         elif isinstance(v, pd.Timestamp):
             yield v.to_pydatetime()
         elif isinstance(v, np.ndarray):

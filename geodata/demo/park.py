@@ -15,7 +15,7 @@ import shapely
 from geodata.demo.context import DemoContext
 from geodata.demo.enterprises import build_enterprises
 from geodata.demo.park_activity import build_energy, build_projects, build_trades
-from geodata.demo.park_layout import PARK_NAME, build_layout, keep_corridors_green
+from geodata.demo.park_layout import PARK_NAME, THROUGH_ROADS, build_layout, keep_corridors_green
 from geodata.demo.park_names import GB4754, INDUSTRY_CLASSES
 from geodata.demo.placement import Geography, nullable_int, reference_now, table_frame
 
@@ -70,6 +70,6 @@ def _corridors(tables: dict[str, pd.DataFrame]) -> tuple[np.ndarray, np.ndarray]
     """Rivers and through roads that may cross the park's land."""
     rivers = tables.get("river", pd.DataFrame({"rank": [], "geom": []}))
     roads = tables.get("road", pd.DataFrame({"road_class": [], "geom": []}))
-    through = roads["road_class"].isin(["expressway", "national", "provincial"]).to_numpy()
+    through = roads["road_class"].isin(THROUGH_ROADS).to_numpy()
     return (np.asarray(rivers["geom"].to_numpy()[(rivers["rank"] <= 2).to_numpy()], dtype=object),
             np.asarray(roads["geom"].to_numpy()[through], dtype=object))

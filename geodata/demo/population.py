@@ -2,8 +2,10 @@
 
 At scale 1 the county gets about 150,000 households and 430,000 residents. The four 街道 round the
 county seat are the densest; communities (社区) live mostly in apartment estates, villages in
-detached houses clustered along their roads. Everything is drawn from ``ctx.rng`` streams, so the
-plaintext is the same for a given seed and scale (only the encryption nonces differ).
+detached houses clustered along their roads. Nobody builds on the industrial park's land
+(``park_layout.park_zone``), whether or not the park stage has run. Everything is drawn from
+``ctx.rng`` streams, so the plaintext is the same for a given seed and scale (only the encryption
+nonces differ).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from shapely.geometry.base import BaseGeometry
 from geodata.demo import addressing, residents
 from geodata.demo.context import DemoContext
 from geodata.demo.names import community_name, stem
+from geodata.demo.park_layout import park_zone
 from geodata.demo.settlement import (
     M_PER_DEG_LAT,
     M_PER_DEG_LON_EQ,
@@ -127,7 +130,7 @@ def build_all(ctx: DemoContext, villages: pd.DataFrame, rng: np.random.Generator
     admin = ctx.tables["admin_area"]
     outline_of: dict[str, Any] = dict(zip(admin["code"], admin["geom"], strict=True))
     label_of: dict[str, Any] = dict(zip(admin["code"], admin["label_point"], strict=True))
-    roads, keep_out = _tree(ctx, ["road"]), _tree(ctx, ["river", "park"])
+    roads, keep_out = _tree(ctx, ["road"]), _tree(ctx, ["river"], extra=[park_zone()])
     relief = _relief(ctx)
     frames, rings, centres = [], [], []
     for i, row in enumerate(villages.to_dict("records")):
@@ -172,8 +175,9 @@ def _relief(ctx: DemoContext) -> Relief | None:
     return Relief(elevation, np.degrees(np.arctan(np.hypot(gx, gy))), t.c, t.f, t.a, -t.e)
 
 
-def _tree(ctx: DemoContext, tables: list[str]) -> tuple[shapely.STRtree, np.ndarray] | None:
-    geoms = [g for t in tables if t in ctx.tables for g in ctx.tables[t]["geom"]]
+def _tree(ctx: DemoContext, tables: list[str],
+          extra: list[BaseGeometry] | None = None) -> tuple[shapely.STRtree, np.ndarray] | None:
+    geoms = [g for t in tables if t in ctx.tables for g in ctx.tables[t]["geom"]] + (extra or [])
     if not geoms:
         return None
     arr = np.asarray(geoms, dtype=object)

@@ -7,6 +7,7 @@ import math
 import pytest
 from sqlalchemy import text
 
+from cockpit.components.deckmap import COUNTY_HOME
 from tests.e2e.browser import assert_drew, count_colour
 
 pytestmark = pytest.mark.e2e
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.e2e
 VIEWPORT = (1280, 800)
 GOLD = (255, 209, 102)  # county outline, dark theme
 CYAN = (76, 201, 240)  # township boundaries
-RIVER = (72, 202, 228)
+RIVER = (59, 108, 255)
 ROAD = (244, 162, 97)
 LABEL = (240, 246, 252)
 
@@ -95,7 +96,7 @@ def test_clicking_a_village_returns_its_code_and_name(map_session, e2e_database)
             SELECT code, name, ST_X(label_point), ST_Y(label_point) FROM admin_area
             WHERE level = 'village' AND name NOT LIKE '<%' ORDER BY area_km2 DESC LIMIT 1""")).one()
     session = map_session("?mode=2d")
-    view = {"longitude": 120.93, "latitude": 29.40, "zoom": 9.6}
+    view = COUNTY_HOME.as_dict("2d")
     x, y = pixel_of(lon, lat, deck_box(session), view)
     session.page.mouse.move(x, y)
     session.wait(0.5)
@@ -111,7 +112,7 @@ def test_clicking_a_village_returns_its_code_and_name(map_session, e2e_database)
 def test_hover_tooltip_shows_markup_as_text(map_session, hostile_village) -> None:
     code, lon, lat = hostile_village
     session = map_session("?mode=2d")
-    view = {"longitude": 120.93, "latitude": 29.40, "zoom": 9.6}
+    view = COUNTY_HOME.as_dict("2d")
     x, y = pixel_of(lon, lat, deck_box(session), view)
     tooltip = session.page.locator("#countymap-map-tooltip")
     for dx in (0, 2, -2, 4):
