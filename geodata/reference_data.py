@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import shapely
@@ -55,8 +56,9 @@ class EtopoGrid:
     elev_m: np.ndarray  # shape (len(lat), len(lon)); lat ascending
 
 
-def _read_json(name: str) -> dict:  # type: ignore[type-arg]
-    return json.loads((REFERENCE_DIR / name).read_text(encoding="utf-8"))  # type: ignore[no-any-return, unused-ignore]
+def _read_json(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((REFERENCE_DIR / name).read_text(encoding="utf-8"))
+    return data
 
 
 @lru_cache(maxsize=1)

@@ -42,3 +42,27 @@ def build(spec: LayerSpec, params: MapParams, rows: Sequence[dict[str, Any]], si
     )
     return to_dict(layer, getTextAnchor="middle", getAlignmentBaseline="center", fontFamily=FONT_FAMILY,
                    characterSet=character_set(r["text"] for r in rows))
+
+
+NEIGHBOUR_LABELS = LayerSpec(id="neighbour-labels", title_zh="周边县市", title_en="Neighbouring counties",
+                             group="base", synthetic=False)
+# Direction markers just outside the county edge, towards each neighbour (real names and codes, see
+# geodata/reference/PROVENANCE.md); they are not the neighbours' seats.
+NEIGHBOURS = (
+    ("嵊州市", "330683", 120.76, 29.60), ("奉化区", "330213", 121.24, 29.61), ("宁海县", "330226", 121.33, 29.40),
+    ("天台县", "331023", 121.10, 29.19), ("磐安县", "330727", 120.66, 29.20), ("东阳市", "330783", 120.57, 29.36),
+)
+NEIGHBOUR_COLOURS = {"dark": ([138, 164, 200, 255], [5, 11, 24, 220]), "light": ([110, 110, 110, 255],
+                                                                             [255, 255, 255, 220])}
+
+
+def build_neighbours(params: MapParams) -> dict[str, Any]:
+    fill, outline = NEIGHBOUR_COLOURS[params.theme]
+    rows: list[dict[str, Any]] = [{"text": name, "code": code, "position": [lon, lat, 0]}
+                                  for name, code, lon, lat in NEIGHBOURS]
+    layer = pdk.Layer(
+        "TextLayer", id=NEIGHBOUR_LABELS.id, data=rows, get_position="position", get_text="text", get_size=15,
+        size_units=lit("pixels"), get_color=fill, font_settings={"sdf": True, "fontSize": 64}, outline_width=3,
+        outline_color=outline, billboard=True, pickable=False, parameters=DEPTH_ON_TOP,
+    )
+    return to_dict(layer, fontFamily=FONT_FAMILY, characterSet=character_set(r["text"] for r in rows))

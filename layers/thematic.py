@@ -30,6 +30,11 @@ POPULATION = LayerSpec(
     fields=("residents", "over_65"),
     legend=(LegendItem("人口密度", "Population density", rgba("#e63946"), "ramp"),),
 )
+PARCELS = LayerSpec(
+    id="parcels", title_zh="园区地块", title_en="Park parcels", group="thematic", min_zoom=11,
+    tooltip="{code}\n{land_use} · {status}", fields=("code", "land_use", "status", "area_m2"),
+    legend=(LegendItem("已开发 → 闲置", "developed → idle", rgba("#43aa8b"), "ramp"),),
+)
 ENTERPRISES = LayerSpec(
     id="enterprises", title_zh="企业", title_en="Enterprises", group="thematic", min_zoom=10,
     tooltip="{name}\n{uscc}", fields=("name", "uscc", "chain", "size"),
@@ -81,4 +86,13 @@ def build_enterprises(params: MapParams, load_options: dict[str, Any]) -> dict[s
         ENTERPRISES, "enterprises", load_options, point_type=lit("circle"), get_fill_color=list(rgba("#06d6a0", 230)),
         get_line_color=[0, 0, 0, 200], line_width_min_pixels=1, point_radius_units=lit("pixels"), get_point_radius=5,
         parameters=DEPTH_ON_TOP,
+    )
+
+
+def build_parcels(params: MapParams, load_options: dict[str, Any]) -> dict[str, Any]:
+    # status_rank: 0 developed, 1 under construction, 2 vacant, 3 idle — idle land stands out in red
+    return _mvt(
+        PARCELS, "parcels", load_options,
+        raw={"getFillColor": "@@scale(RdYlGn:reverse, properties.status_rank, 0, 3, 150)"},
+        get_line_color=[255, 255, 255, 160], line_width_min_pixels=1, parameters=DEPTH_ON_TOP,
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geodata.errors import NotFound, ValidationFailed
-from geodata.repositories import admin, elevation
+from geodata.repositories import admin, elevation, map_layers
 
 CODE_LENGTHS = {6, 9, 12}
 
@@ -42,3 +42,29 @@ def area_card(code: str) -> dict[str, Any]:
     if card is None:
         raise NotFound(f"no administrative area with code {code}")
     return card
+
+
+def sensors() -> list[dict[str, Any]]:
+    return map_layers.sensors()
+
+
+def incidents() -> list[dict[str, Any]]:
+    rows = map_layers.open_incidents()
+    for row in rows:
+        row["occurred_at"] = row["occurred_at"].isoformat(timespec="minutes")
+    return rows
+
+
+def resources() -> list[dict[str, Any]]:
+    return map_layers.resources()
+
+
+def warnings() -> list[dict[str, Any]]:
+    rows = map_layers.active_warnings()
+    for row in rows:
+        row["issued_at"] = row["issued_at"].isoformat(timespec="minutes")
+    return rows
+
+
+def population_density() -> list[dict[str, Any]]:
+    return map_layers.grid_density()

@@ -14,7 +14,7 @@ from cockpit.static import WORKER_LOAD_OPTIONS
 from geodata.errors import CockpitError
 from layers import labels as label_layers
 from layers.base import MapParams, Mode, Theme
-from layers.registry import BaseMapData, county_map
+from layers.registry import CountyMapData, county_map
 from twin import map_data
 
 dash.register_page(__name__, path="/map", name="county-map", title="县域一张图 · 新昌县数字孪生驾驶舱")
@@ -28,24 +28,29 @@ def _params(query: dict[str, str]) -> MapParams:
     return MapParams(theme=theme, mode=mode, lang="en" if query.get("lang") == "en" else "zh")
 
 
-def _base_data() -> BaseMapData:
+def _map_data() -> CountyMapData:
     townships: list[dict[str, Any]] = []
     villages: list[dict[str, Any]] = []
     for label in map_data.labels():
         row = {"text": label_layers.short_name(label.text), "position": [label.lon, label.lat, label.z],
                "code": label.code}
         (townships if label.level == "township" else villages).append(row)
-    return BaseMapData(
+    return CountyMapData(
         county_outline=map_data.county_outline(),
         township_outlines=map_data.township_outlines(),
         township_labels=townships,
         village_labels=villages,
+        sensors=map_data.sensors(),
+        incidents=map_data.incidents(),
+        resources=map_data.resources(),
+        warnings=map_data.warnings(),
+        density=map_data.population_density(),
     )
 
 
 def layout(**query: str) -> html.Div:
     params = _params(query)
-    built = county_map(params, _base_data(), WORKER_LOAD_OPTIONS)
+    built = county_map(params, _map_data(), WORKER_LOAD_OPTIONS)
     return with_attrs(html.Div(
         [
             html.Header([

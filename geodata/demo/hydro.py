@@ -1,5 +1,6 @@
 """Rivers: the real 澄潭江 centreline plus synthetic rivers routed through low ground, and the
-valley/basin carvers the elevation model derives from them.
+valley/basin carvers the elevation model derives from them (including the industrial park's graded
+floor beside the 新昌江, which is routed along it).
 
 Every river line is digitised downstream (source → mouth); a tributary's last vertex lies on its
 parent. The carvers are rebuilt from the river and place tables alone, so that geography (road
@@ -18,7 +19,7 @@ from shapely.geometry import LineString, Point
 from shapely.geometry.base import BaseGeometry
 
 from geodata import reference_data
-from geodata.demo.park_layout import park_axis
+from geodata.demo.park_layout import RIVER_OFFSET_M, park_axis, park_zone
 from geodata.demo.relief import Carver, Relief, geom_to_local, local_point
 from geodata.demo.routing import Grid, route_through, smooth_line
 
@@ -29,6 +30,8 @@ EXIT_FLOOR_M = 32.0  # where a river leaves the county towards 嵊州 (曹娥江
 # Longitudinal profile per rank: floor = mouth + a·km + b·km² upstream (steepening towards the
 # source), and the valley half-width in metres.
 PROFILE = {1: (1.4, 0.09, 900.0), 2: (3.5, 0.30, 600.0), 3: (8.0, 1.00, 380.0)}
+PARK_HALF_WIDTH_M = 1_200.0  # the park's floor is flat for 300–600 m either side of its axis (see ``valley``)
+PARK_RIVER_M = 2_500.0  # its floor follows a river this close to its centre
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,8 @@ class RiverSpec:
 
 # Parents before tributaries. The courses are invented; the names are the county's rivers.
 SYNTHETIC_RIVERS = (
-    # through the industrial park, which lies on its valley floor east of the town
-    RiverSpec("新昌江", 1, ((121.190, 29.372), (121.115, 29.388), (121.034, 29.438), *park_axis(),
+    # past the industrial park, which lies on its valley floor east of the town
+    RiverSpec("新昌江", 1, ((121.190, 29.372), (121.115, 29.388), (121.034, 29.438), *park_axis(RIVER_OFFSET_M),
                             (120.903, 29.502), (120.836, 29.575))),
     RiverSpec("黄泽江", 2, ((121.205, 29.468), (121.128, 29.511), (121.062, 29.572))),
     RiverSpec("韩妃江", 2, ((120.935, 29.325), (120.917, 29.361), (120.930, 29.435), (120.906, 29.500)),
@@ -67,11 +70,12 @@ def real_river_local() -> LineString:
 def river_cost(relief: Relief, grid: Grid, outline: BaseGeometry) -> np.ndarray:
     """Water takes the lowest ground: cost grows with the square of the uncarved elevation. The
     demo's rivers stay in the county until they leave it for good (the terrain outside is only a
-    margin, not a real neighbour)."""
+    margin, not a real neighbour), and they pass the industrial park rather than cross it."""
     z = relief.grid(grid.xs, grid.ys)
     cost = 0.05 + (z / 200.0) ** 2
     xx, yy = np.meshgrid(grid.xs, grid.ys)
     cost[~shapely.contains_xy(outline.buffer(500.0), xx, yy)] *= 30.0
+    cost[shapely.contains_xy(geom_to_local(park_zone()), xx, yy)] *= 30.0
     return cost
 
 
@@ -133,10 +137,23 @@ def basin_carvers(relief: Relief, seats: Sequence[tuple[Point, bool]], rivers: S
     return out
 
 
+def park_carvers(rivers: Sequence[Carver]) -> list[Carver]:
+    """The industrial park's graded floor along its axis, a little above the floor of the river that
+    runs past it: whatever the seed's mountains, the park stands on flat valley ground."""
+    axis = LineString([local_point(*p) for p in park_axis()])
+    near = [c for c in rivers if c.geom.distance(axis.centroid) < PARK_RIVER_M]
+    if not near:
+        return []
+    river = min(near, key=lambda c: c.geom.distance(axis.centroid))
+    knots = np.linspace(0.0, axis.length, 9)
+    on_river = [river.geom.project(axis.interpolate(k)) for k in knots]
+    return [Carver(axis, knots, river.floor_at(np.array(on_river)) + 3.0, PARK_HALF_WIDTH_M)]
+
+
 def carvers_from_tables(relief: Relief, rivers: pd.DataFrame, places: pd.DataFrame) -> list[Carver]:
     """All carvers from the river and place tables (lon/lat), in river id order."""
     ordered = rivers.sort_values("id")
     valleys = river_carvers([(geom_to_local(g), int(r)) for g, r in zip(ordered["geom"], ordered["rank"], strict=True)])
     seats = places[places["kind"].isin(["county_seat", "town"])].sort_values("id")
     points = [(geom_to_local(g), kind == "county_seat") for g, kind in zip(seats["geom"], seats["kind"], strict=True)]
-    return valleys + basin_carvers(relief, points, valleys)  # type: ignore[arg-type]
+    return valleys + basin_carvers(relief, points, valleys) + park_carvers(valleys)  # type: ignore[arg-type]

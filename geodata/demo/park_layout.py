@@ -22,12 +22,14 @@ PARK_NAME = "新昌高新技术产业园区"
 # On the floor of the 新昌江 valley 4–8 km east-south-east of the county seat (120.900E 29.505N),
 # past the eastern edge of the town: the floor lies at about 75–100 m there and is about 1 km wide,
 # with the river and the through roads running along it. Whatever the seed, geography routes the
-# river along the park's axis (``park_axis``), gives the zone's land to 羽林街道 (PARK_TOWNSHIP) and
-# places no village or community centre in it.
+# river along the park's south-west side (RIVER_OFFSET_M), grades the park's floor flat (see
+# ``hydro.park_carvers``), gives the zone's land to 羽林街道 (PARK_TOWNSHIP) and places no village or
+# community centre in it.
 PARK_CENTRE = (120.965, 29.4825)
 PARK_TOWNSHIP = "330624001"  # 羽林街道
 HALF_LENGTH, HALF_WIDTH = 2400.0, 560.0  # superellipse semi-axes (m): the zone is about 5.2 km²
 ROTATION_DEG = -38.0  # the valley runs WNW–ESE here (u grows upstream, away from the town)
+RIVER_OFFSET_M = -(HALF_WIDTH + 150.0)  # geography routes 新昌江 along the park's south-west side
 STREET_M, AVENUE_M = 24.0, 40.0
 THROUGH_ROADS = ("expressway", "national", "provincial")  # they cross the park; lesser roads stop at its edge
 SUPERELLIPSE_AREA = 3.708 * HALF_LENGTH * HALF_WIDTH  # n = 4
@@ -69,10 +71,10 @@ def local_to_lonlat(geoms: np.ndarray) -> np.ndarray:
     return np.asarray(shapely.transform(geoms, fn), dtype=object)
 
 
-def park_axis() -> tuple[tuple[float, float], ...]:
-    """Lon/lat of the park's long axis, upstream (east-south-east) end, centre and town end: the
-    geography routes 新昌江 through them, so the valley floor lies under the park for every seed."""
-    pts = local_to_lonlat(np.asarray(shapely.points([HALF_LENGTH, 0.0, -HALF_LENGTH], 0.0), dtype=object))
+def park_axis(offset_m: float = 0.0) -> tuple[tuple[float, float], ...]:
+    """Lon/lat of the upstream (east-south-east) end, the middle and the town end of the park's long
+    axis, or of a parallel ``offset_m`` to the north-east (negative: south-west) of it."""
+    pts = local_to_lonlat(np.asarray(shapely.points([HALF_LENGTH, 0.0, -HALF_LENGTH], offset_m), dtype=object))
     return tuple((float(shapely.get_x(p)), float(shapely.get_y(p))) for p in pts)
 
 

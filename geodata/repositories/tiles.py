@@ -48,8 +48,12 @@ SOURCES: dict[str, VectorSource] = {s.id: s for s in (
                  ("count", "full_text", "code", "level"), detail_zoom=15),
     VectorSource("population", "人口分布（汇总）", "Population (aggregated)", "point", ("resident",), 8, 16, 20000,
                  ("residents", "over_65"), detail_zoom=17, personal=True),
-    VectorSource("roads", "道路", "Roads", "line", ("road",), 6, 16, 10000, ("name", "road_class", "lanes")),
+    VectorSource("roads", "道路", "Roads", "line", ("road",), 6, 16, 10000,
+                 ("name", "road_class", "lanes", "width_px")),
     VectorSource("rivers", "河流", "Rivers", "line", ("river",), 6, 16, 2000, ("name", "rank")),
+    VectorSource("parcels", "园区地块", "Park parcels", "polygon", ("park_parcel",), 10, 16, 5000,
+                 ("code", "land_use", "status", "area_m2", "planned_far", "actual_far", "year_developed",
+                  "status_rank")),
     VectorSource("enterprises", "企业", "Enterprises", "point", ("enterprise", "industry_class"), 10, 16, 5000,
                  ("id", "name", "uscc", "industry_code", "chain", "size", "employees", "output_value_wan")),
 )}

@@ -180,3 +180,36 @@ def test_dem_covers_the_county_within_30_to_1000_m(engine, demo_database) -> Non
     assert inside.size > 1_000_000
     assert inside.min() >= 30 and inside.max() <= 1000
     assert inside.max() - inside.min() > 400  # real relief: valleys and ridges
+
+
+def test_no_two_buildings_overlap(engine) -> None:
+    assert scalar(engine, "SELECT count(*) FROM building WHERE parcel_id IS NOT NULL") > 0  # the park's too
+    overlapping = scalar(engine, """
+        SELECT count(*) FROM building a JOIN building b
+          ON a.id < b.id AND a.geom && b.geom AND ST_Intersects(a.geom, b.geom)
+         AND ST_Area(ST_Intersection(a.geom, b.geom)) > 0""")
+    assert overlapping == 0
+
+
+def test_homes_and_their_addresses_keep_off_the_park(engine) -> None:
+    assert scalar(engine, "SELECT count(*) FROM park_parcel") > 0
+    homes_on_parcels = scalar(engine, """
+        SELECT count(*) FROM building b JOIN park_parcel p ON b.geom && p.geom AND ST_Intersects(b.geom, p.geom)
+        WHERE b.use IN ('residential', 'mixed')""")
+    assert homes_on_parcels == 0
+    others_on_parcels = scalar(engine, """
+        SELECT count(*) FROM building b JOIN park_parcel p ON b.geom && p.geom AND ST_Intersects(b.geom, p.geom)
+        WHERE b.parcel_id IS NULL""")
+    assert others_on_parcels == 0  # nothing but the park's own factories stands on its parcels
+    addresses_on_parcels = scalar(engine, """
+        SELECT count(*) FROM standard_address a JOIN park_parcel p ON a.geom && p.geom AND ST_Intersects(a.geom, p.geom)
+        LEFT JOIN enterprise e ON e.address_id = a.id
+        WHERE e.id IS NULL""")
+    assert addresses_on_parcels == 0
+
+
+def test_the_park_lies_in_the_township_it_names(engine) -> None:
+    outside = scalar(engine, """
+        SELECT ST_Area(ST_Transform(ST_Difference(p.geom, t.geom), 4549))
+        FROM park p JOIN admin_area t ON t.code = p.town_code AND t.level = 'township'""")
+    assert outside is not None and outside < 1.0

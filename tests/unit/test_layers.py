@@ -10,18 +10,27 @@ import pydeck as pdk
 import pytest
 
 from layers.base import MapParams, UnsafeAccessor, check_accessors, lit, to_dict
-from layers.registry import ALL_SPECS, BaseMapData, county_map
+from layers.registry import ALL_SPECS, CountyMapData, county_map
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 LOAD = {"mvt": {"workerUrl": "/workers/mvt-worker.js"}, "terrain": {"workerUrl": "/workers/terrain-worker.js"}}
 LINE = {"type": "LineString", "coordinates": [[120.8, 29.4], [120.9, 29.5]]}
-DATA = BaseMapData(
+POINT = {"lon": 120.9, "lat": 29.5}
+DATA = CountyMapData(
     county_outline={"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"code": "330624", "name": "新昌县"}, "geometry": LINE}]},
     township_outlines={"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"code": "330624004", "name": "澄潭街道"}, "geometry": LINE}]},
     township_labels=[{"text": "澄潭街道", "position": [120.79, 29.45, 80.0], "code": "330624004"}],
     village_labels=[{"text": "临江社区", "position": [120.9, 29.5, 60.0], "code": "330624001001"}],
+    sensors=[{"code": "S1", "kind": "rain_gauge", "name": "雨量站1", "status": "online", **POINT}],
+    incidents=[{"code": "I1", "title": "道路交通事故", "category": "accident", "subtype": "道路交通事故",
+                "severity": 4, "status": "reported", "occurred_at": "2026-11-29T08:00", **POINT}],
+    resources=[{"code": "R1", "kind": "shelter", "name": "新昌中学", "capacity": 800, **POINT}],
+    warnings=[{"id": 1, "kind": "rainstorm", "level": "yellow", "message": "暴雨黄色预警",
+               "issued_at": "2026-11-29T07:00", "area": {"type": "Polygon", "coordinates": [
+                   [[120.8, 29.4], [120.9, 29.4], [120.9, 29.5], [120.8, 29.4]]]}}],
+    density=[{"code": "330624001001001", "residents": 120, **POINT}],
 )
 
 
@@ -58,6 +67,15 @@ def test_mvt_and_terrain_layers_use_the_vendored_workers() -> None:
     for layer in built().values():
         if layer["@@type"] in ("MVTLayer", "TerrainLayer"):
             assert layer["loadOptions"] == LOAD, layer["id"]
+
+
+def test_inline_points_have_precomputed_positions_and_colours() -> None:
+    layers = built()
+    for layer_id in ("sensors", "incidents", "resources"):
+        row = layers[layer_id]["data"][0]
+        assert row["position"] == [120.9, 29.5] and len(row["color"]) == 4, layer_id
+    assert layers["incidents"]["data"][0]["severity_label"] == "Ⅳ级 一般"
+    assert layers["warnings"]["data"]["features"][0]["properties"]["fill"][:3] == [255, 208, 0]
 
 
 def test_labels_carry_their_own_character_set() -> None:

@@ -4,6 +4,8 @@ WITH bounds AS (
            ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => 0.015625), 4490) AS search
 ), features AS (
     SELECT r.name, r.road_class, r.lanes,
+           CASE r.road_class WHEN 'expressway' THEN 4 WHEN 'national' THEN 3 WHEN 'provincial' THEN 3
+                             WHEN 'county' THEN 2 ELSE 1 END AS width_px,
            ST_AsMVTGeom(ST_Transform(ST_Simplify(r.geom, :tol), 3857), b.tile, 4096, 64, true) AS geom
     FROM road r, bounds b
     WHERE r.geom && b.search
