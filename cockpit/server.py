@@ -15,6 +15,13 @@ HERE = Path(__file__).resolve().parent
 ASSETS = HERE.parent / "assets"
 
 
+def _navigation() -> html.Nav:
+    """Built from the page registry, so a new page module appears here by itself."""
+    pages = sorted(dash.page_registry.values(), key=lambda p: p.get("order") or 0)
+    return html.Nav([dcc.Link(p["name"], href=p["relative_path"], className="nav-link") for p in pages],
+                    className="app-nav", id="app-nav")
+
+
 def create_app(settings: Settings) -> Dash:
     app = Dash(
         __name__,
@@ -31,6 +38,7 @@ def create_app(settings: Settings) -> Dash:
     app.layout = html.Div([
         dcc.Location(id="app-url"),
         dcc.Store(id="app-lang", data="zh"),
+        _navigation(),
         dash.page_container,
     ], id="app-root")
     app.clientside_callback(

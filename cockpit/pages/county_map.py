@@ -17,7 +17,7 @@ from layers.base import MapParams, Mode, Theme
 from layers.registry import CountyMapData, county_map
 from twin import map_data
 
-dash.register_page(__name__, path="/map", name="county-map", title="县域一张图 · 新昌县数字孪生驾驶舱")
+dash.register_page(__name__, path="/map", name="县域一张图", title="县域一张图 · 新昌县数字孪生驾驶舱", order=1)
 
 PREFIX = "countymap"
 

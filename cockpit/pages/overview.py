@@ -8,7 +8,7 @@ from dash import html
 from cockpit.i18n import t
 from twin.overview import county_summary
 
-dash.register_page(__name__, path="/", name="overview", title="新昌县数字孪生指挥驾驶舱")
+dash.register_page(__name__, path="/", name="驾驶舱总览", title="新昌县数字孪生指挥驾驶舱", order=0)
 
 PREFIX = "overview"
 

@@ -19,7 +19,7 @@ from shapely import STRtree
 from geodata.demo.placement import as_multipolygons, lonlat_xy, metric_xy, to_metric
 
 PARK_NAME = "新昌高新技术产业园区"
-# On the floor of the 新昌江 valley 4–8 km east-south-east of the county seat (120.900E 29.505N),
+# On the floor of the 新昌江 valley 4.5–9 km east-south-east of the county seat (120.900E 29.505N),
 # past the eastern edge of the town: the floor lies at about 75–100 m there and is about 1 km wide,
 # with the river and the through roads running along it. Whatever the seed, geography routes the
 # river along the park's south-west side (RIVER_OFFSET_M), grades the park's floor flat (see

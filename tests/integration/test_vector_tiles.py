@@ -103,3 +103,15 @@ def test_tile_index_and_tilejson(client) -> None:
     assert {"villages", "buildings", "addresses"} <= {entry["id"] for entry in index}
     tj = client.get("/tiles/buildings.json").get_json()
     assert tj["tilejson"] == "3.0.0" and tj["tiles"][0].endswith("/tiles/buildings/{z}/{x}/{y}.mvt")
+
+
+@pytest.mark.parametrize("layer", sorted(__import__("geodata.repositories.tiles", fromlist=["SOURCES"]).SOURCES))
+def test_every_tile_layer_serves_decodable_tiles_with_its_declared_fields(client, layer: str) -> None:
+    from geodata.repositories.tiles import SOURCES
+
+    source = SOURCES[layer]
+    tile = mercantile.tile(120.95, 29.50, max(source.min_zoom, 12))
+    response = fetch(client, layer, tile)
+    assert response.status_code == 200
+    for feature in decode(response.data).get(layer, {}).get("features", []):
+        assert set(feature["properties"]) <= set(source.fields), layer
