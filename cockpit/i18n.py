@@ -27,6 +27,7 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "map.title": {"zh": "县域一张图", "en": "County map"},
     "map.reset": {"zh": "复位视角（指北）", "en": "Reset view (north up)"},
     "map.layers": {"zh": "图层", "en": "Layers"},
+    "map.flat_only": {"zh": "（2D）", "en": " (2D)"},
     "map.legend": {"zh": "图例", "en": "Legend"},
     "map.selected": {"zh": "选中", "en": "Selected"},
     "map.click_hint": {"zh": "点击地图上的村社区查看详情", "en": "Click a village on the map for details"},

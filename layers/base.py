@@ -60,6 +60,9 @@ class LayerSpec:
     min_zoom: float = 0
     max_zoom: float = 24
     default_visible: bool = True
+    # Drawn in 2D only: in 3D the same features are baked into the terrain's basemap texture, draped
+    # exactly; flat copies would float off the relief (no terrain draping in the bundled deck.gl).
+    flat_only: bool = False
     synthetic: bool = True
     fields: tuple[str, ...] = field(default=())
 
@@ -88,11 +91,16 @@ def check_accessors(layer: dict[str, Any]) -> None:
     pydeck turns every plain string into an expression, so a unit such as ``size_units="pixels"``
     would silently become an accessor: that, too, is rejected here (pass literals with ``lit``).
     """
+    remote = isinstance(layer.get("data"), str)
     for path, value in iter_accessors({k: v for k, v in layer.items() if k != "@@type"}):
         if not path.startswith("get") or "." in path or "[" in path:
             raise UnsafeAccessor(f"layer {layer.get('id')!r}: {path} is not an accessor prop: {value!r}")
         if not (FIELD_PATH.match(value) or SCALE.match(value)):
             raise UnsafeAccessor(f"layer {layer.get('id')!r}: unsupported accessor at {path}: {value!r}")
+        if remote and SCALE.match(value):
+            # deckgl-dash resolves colour scales against inline data only; on tiles the string would
+            # reach deck.gl as is and draw black
+            raise UnsafeAccessor(f"layer {layer.get('id')!r}: colour scales need inline data ({path})")
 
 
 def lit(value: str) -> str:

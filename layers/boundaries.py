@@ -9,11 +9,11 @@ import pydeck as pdk
 from layers.base import DEPTH_ON_TOP, LayerSpec, LegendItem, MapParams, lit, rgba, to_dict
 
 COUNTY = LayerSpec(
-    id="county-outline", title_zh="县界", title_en="County boundary", group="admin", synthetic=False,
+    id="county-outline", flat_only=True, title_zh="县界", title_en="County boundary", group="admin", synthetic=False,
     legend=(LegendItem("县界（真实）", "County boundary (real)", rgba("#ffd166"), "line"),),
 )
 TOWNSHIPS = LayerSpec(
-    id="township-boundaries", title_zh="乡镇街道界", title_en="Township boundaries", group="admin",
+    id="township-boundaries", flat_only=True, title_zh="乡镇街道界", title_en="Township boundaries", group="admin",
     legend=(LegendItem("乡镇街道界（模拟）", "Township boundary (synthetic)", rgba("#4cc9f0"), "line"),),
 )
 VILLAGES = LayerSpec(
@@ -49,7 +49,7 @@ def build_villages(params: MapParams, load_options: dict[str, Any]) -> dict[str,
     layer = pdk.Layer(
         "MVTLayer", id=VILLAGES.id, min_zoom=VILLAGES.min_zoom, max_zoom=14, unique_id_property=lit("code"),
         get_fill_color=[line[0], line[1], line[2], 28], get_line_color=line, line_width_min_pixels=1,
-        pickable=True, auto_highlight=True, highlight_color=[255, 209, 102, 110],
+        pickable=True, auto_highlight=True, highlight_color=[255, 209, 102, 45],
         load_options=load_options, parameters=DEPTH_ON_TOP,
     )
     return to_dict(layer, data="/tiles/villages/{z}/{x}/{y}.mvt")

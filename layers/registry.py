@@ -23,6 +23,7 @@ class CountyMapData:
     resources: Rows = field(default_factory=list)
     warnings: Rows = field(default_factory=list)
     density: Rows = field(default_factory=list)
+    parcels: dict[str, Any] = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
 
 
 ALL_SPECS: tuple[LayerSpec, ...] = (
@@ -41,7 +42,7 @@ def county_map(params: MapParams, data: CountyMapData, load_options: dict[str, A
         "villages": boundaries.build_villages(params, load_options),
         "grid-cells": thematic.build_grid_cells(params, load_options),
         "warnings": emergency.build_warnings(params, data.warnings),
-        "parcels": thematic.build_parcels(params, load_options),
+        "parcels": thematic.build_parcels(params, data.parcels),
         "township-boundaries": boundaries.build_townships(params, data.township_outlines),
         "county-outline": boundaries.build_county(params, data.county_outline),
         "rivers": network.build_rivers(params, load_options),

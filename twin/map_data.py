@@ -68,3 +68,7 @@ def warnings() -> list[dict[str, Any]]:
 
 def population_density() -> list[dict[str, Any]]:
     return map_layers.grid_density()
+
+
+def park_parcels() -> dict[str, Any]:
+    return map_layers.park_parcels()

@@ -3,25 +3,28 @@
 (function () {
   "use strict";
   var lastView = {};  // deck id -> latest view state, for the 2D/3D switch
+  window.deckmapViews = lastView;  // read-only view of it for tests and diagnostics
 
-  function visibleLayers(layers, switched, mode) {
+  function visibleLayers(layers, switched, mode, meta) {
     // deck.gl builds its label font atlas once, from whatever font is usable at that moment:
     // hand it the layers only after our Chinese web font has loaded (or failed to).
     var ready = window.cockpitFontReady || Promise.resolve(true);
-    return ready.then(function () { return applyVisibility(layers, switched, mode); });
+    return ready.then(function () { return applyVisibility(layers, switched, mode, meta); });
   }
 
-  function applyVisibility(layers, switched, mode) {
+  function applyVisibility(layers, switched, mode, meta) {
+    var flat = {};
+    (meta || []).forEach(function (m) { if (m.flatOnly) { flat[m.id] = true; } });
     var on = {};
     (switched || []).forEach(function (id) { on[id] = true; });
-    return (layers || []).map(function (layer) {
-      var visible;
-      if (layer.id === "terrain") { visible = mode === "3d"; }
-      else if (layer.id === "basemap") { visible = mode !== "3d"; }
-      else { visible = !!on[layer.id]; }
-      var out = Object.assign({}, layer, {visible: visible});
-      if ("extruded" in layer) { out.extruded = mode === "3d"; }
-      return out;
+    // Hidden layers are left out rather than set invisible: deck.gl keeps loading tiles for
+    // invisible tile layers, which would cost the server and the network for nothing.
+    return (layers || []).filter(function (layer) {
+      if (layer.id === "terrain") { return mode === "3d"; }
+      if (layer.id === "basemap") { return mode !== "3d"; }
+      return !!on[layer.id] && !(mode === "3d" && flat[layer.id]);
+    }).map(function (layer) {
+      return "extruded" in layer ? Object.assign({}, layer, {extruded: mode === "3d"}) : layer;
     });
   }
 

@@ -31,8 +31,11 @@ class View:
     bearing: float = 0
 
     def as_dict(self, mode: str) -> dict[str, float]:
+        # In 3D deck.gl keeps the camera at a fixed height above sea level, not above the relief:
+        # past about z15.5 it would sink into the hills (up to ~1,000 m here) and show nothing.
         return {"longitude": self.longitude, "latitude": self.latitude, "zoom": self.zoom,
-                "pitch": self.pitch if mode == "3d" else 0, "bearing": self.bearing if mode == "3d" else 0}
+                "pitch": self.pitch if mode == "3d" else 0, "bearing": self.bearing if mode == "3d" else 0,
+                "minZoom": 7, "maxZoom": 15.5 if mode == "3d" else 18, "maxPitch": 60}
 
 
 # The whole county, shifted east so it sits clear of the control panels on the right.
@@ -48,7 +51,7 @@ def ids(prefix: str) -> dict[str, str]:
 def layer_meta(specs: list[LayerSpec], lang: str) -> list[dict[str, Any]]:
     """What the clientside callbacks need to know of each layer (no data)."""
     return [{"id": s.id, "title": s.title(lang), "group": s.group, "minZoom": s.min_zoom, "maxZoom": s.max_zoom,
-             "tooltip": s.tooltip, "visible": s.default_visible} for s in specs]
+             "tooltip": s.tooltip, "visible": s.default_visible, "flatOnly": s.flat_only} for s in specs]
 
 
 def legend_panel(specs: list[LayerSpec], lang: str) -> list[html.Div]:
@@ -98,7 +101,8 @@ def deck_map(prefix: str, layers: list[tuple[LayerSpec, dict[str, Any]]], view: 
                     html.Summary(t("map.layers", lang)),
                     dcc.Checklist(
                         id=i["switcher"], className="layer-switcher",
-                        options=[{"label": s.title(lang), "value": s.id} for s in switchable],
+                        options=[{"label": s.title(lang) + (t("map.flat_only", lang) if s.flat_only else ""),
+                                  "value": s.id} for s in switchable],
                         value=[s.id for s in switchable if s.default_visible],
                     ),
                 ], open=True, className="map-panel"),
@@ -125,6 +129,7 @@ def register_callbacks(prefix: str) -> None:
         ClientsideFunction("deckmap", "visibleLayers"),
         Output(i["deck"], "layers"),
         Input(i["layers"], "data"), Input(i["switcher"], "value"), Input(i["mode"], "value"),
+        State(i["meta"], "data"),
     )
     clientside_callback(
         ClientsideFunction("deckmap", "trackView"),

@@ -45,6 +45,7 @@ def _map_data() -> CountyMapData:
         resources=map_data.resources(),
         warnings=map_data.warnings(),
         density=map_data.population_density(),
+        parcels=map_data.park_parcels(),
     )
 
 

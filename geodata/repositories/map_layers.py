@@ -58,3 +58,12 @@ def grid_density() -> list[dict[str, Any]]:
         SELECT code, resident_count AS residents, ST_X(ST_PointOnSurface(geom)) AS lon,
                ST_Y(ST_PointOnSurface(geom)) AS lat
         FROM grid_cell WHERE resident_count > 0""")
+
+
+def park_parcels() -> dict[str, Any]:
+    rows = _rows("""
+        SELECT code, land_use, status, round(area_m2) AS area_m2,
+               ST_AsGeoJSON(ST_SimplifyPreserveTopology(geom, 0.00002), 6) AS g
+        FROM park_parcel ORDER BY code""")
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": json.loads(r.pop("g")), "properties": r} for r in rows]}

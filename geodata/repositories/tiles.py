@@ -29,6 +29,10 @@ class VectorSource:
     fields: tuple[str, ...]
     detail_zoom: int | None = None  # point layers: clustered below this zoom
     personal: bool = False  # aggregates of personal data: jurisdiction rules apply
+    full_zoom: int = 0  # below it the feature cap shrinks 4× per zoom level (tiles cover 4× the area)
+
+    def feature_cap(self, z: int) -> int:
+        return max(100, self.max_features // 4 ** max(0, self.full_zoom - z))
 
     @property
     def sql(self) -> str:
@@ -43,11 +47,11 @@ SOURCES: dict[str, VectorSource] = {s.id: s for s in (
     VectorSource("grid_cells", "网格", "Grid cells", "polygon", ("grid_cell",), 10, 16, 5000,
                  ("code", "name", "village_code", "household_count", "resident_count")),
     VectorSource("buildings", "建筑", "Buildings", "polygon", ("building",), 12, 16, 20000,
-                 ("code", "use", "floors", "height_m", "year_built")),
+                 ("code", "use", "floors", "height_m", "year_built"), full_zoom=14),
     VectorSource("addresses", "标准地址", "Standard addresses", "point", ("standard_address",), 8, 16, 20000,
                  ("count", "full_text", "code", "level"), detail_zoom=15),
     VectorSource("population", "人口分布（汇总）", "Population (aggregated)", "point", ("resident",), 8, 16, 20000,
-                 ("residents", "over_65"), detail_zoom=17, personal=True),
+                 ("residents", "over_65", "radius_px"), detail_zoom=17, personal=True),
     VectorSource("roads", "道路", "Roads", "line", ("road",), 6, 16, 10000,
                  ("name", "road_class", "lanes", "width_px")),
     VectorSource("rivers", "河流", "Rivers", "line", ("river",), 6, 16, 2000, ("name", "rank")),
@@ -77,7 +81,7 @@ def cluster_cell(source: VectorSource, z: int) -> float:
 
 def render(source: VectorSource, z: int, x: int, y: int, town: str | None) -> bytes:
     params = {
-        "z": z, "x": x, "y": y, "town": town, "lim": source.max_features,
+        "z": z, "x": x, "y": y, "town": town, "lim": source.feature_cap(z),
         # Half a pixel: invisible at this zoom, but removes most vertices of long boundaries at low zoom.
         "tol": pixel_degrees(z) / 2,
         "cell": cluster_cell(source, z),

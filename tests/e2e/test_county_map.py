@@ -18,6 +18,8 @@ CYAN = (76, 201, 240)  # township boundaries
 RIVER = (59, 108, 255)
 ROAD = (244, 162, 97)
 LABEL = (240, 246, 252)
+BASEMAP_RIVER = (48, 150, 220)  # rivers as baked into the dark basemap texture
+BACKGROUND = (5, 11, 24)
 
 
 def pixel_of(lon: float, lat: float, box: dict, view: dict) -> tuple[float, float]:
@@ -62,23 +64,33 @@ def deck_box(session) -> dict:
     return box
 
 
-def test_county_map_draws_terrain_boundaries_labels_rivers_roads(map_session) -> None:
+def test_3d_county_map_draws_terrain_with_our_basemap_and_labels(map_session) -> None:
     session = map_session()
     shot = session.screenshot("county-map-3d-dark")
     box = deck_box(session)
-    counts = assert_drew(shot, {
+    assert_drew(shot, {
+        "rivers in the draped basemap": (BASEMAP_RIVER, 150, {"match": "hue", "hue_tolerance": 6}),
+        "labels in Chinese": (LABEL, 400, {"tolerance": 10}),
+    }, box=box)
+    lit_share = 1 - count_colour(shot, BACKGROUND, 12, box) / (box["width"] * box["height"])
+    assert lit_share > 0.25  # the county and its surroundings, not an empty canvas
+    loaded = session.page.evaluate("""() => performance.getEntriesByType('resource').map(e => e.name)""")
+    assert any("/tiles/terrain/" in u for u in loaded) and any("/tiles/basemap/dark/" in u for u in loaded)
+    assert any(u.endswith(".mvt") for u in loaded)
+    assert any("/fonts/" in u or "NotoSansSC" in u for u in loaded)
+    session.assert_clean()
+
+
+def test_2d_county_map_draws_boundaries_rivers_and_roads_from_vector_tiles(map_session) -> None:
+    session = map_session("?mode=2d")
+    shot = session.screenshot("county-map-2d-dark")
+    assert_drew(shot, {
         "county outline": (GOLD, 300),
         "township boundaries": (CYAN, 300, {"match": "hue", "hue_tolerance": 8}),
         "rivers (MVT)": (RIVER, 150, {"match": "hue", "hue_tolerance": 6}),
         "roads (MVT)": (ROAD, 150, {"match": "hue", "hue_tolerance": 8}),
         "labels": (LABEL, 400, {"tolerance": 10}),
-    }, box=box)
-    assert counts["labels"] > 0
-    terrain = session.page.evaluate(
-        "() => performance.getEntriesByType('resource').filter(e => e.name.includes('/tiles/terrain/')).length")
-    texture = session.page.evaluate(
-        "() => performance.getEntriesByType('resource').filter(e => e.name.includes('/tiles/basemap/')).length")
-    assert terrain > 0 and texture > 0
+    }, box=deck_box(session))
     session.assert_clean()
 
 
@@ -137,9 +149,9 @@ def test_layer_switcher_hides_and_shows_a_layer(map_session) -> None:
         return count_colour(session.screenshot(name), RIVER, 24, box, **rivers)
 
     shown = river_pixels("switcher-rivers-on")
-    session.page.get_by_label("河流", exact=True).uncheck()
+    session.page.get_by_label("河流（2D）", exact=True).uncheck()
     hidden = river_pixels("switcher-rivers-off")
-    session.page.get_by_label("河流", exact=True).check()
+    session.page.get_by_label("河流（2D）", exact=True).check()
     again = river_pixels("switcher-rivers-on-again")
     assert shown > 150 and hidden < shown * 0.1 and again > shown * 0.8
     session.assert_clean()

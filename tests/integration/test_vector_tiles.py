@@ -62,7 +62,7 @@ def test_z8_tile_of_dense_layers_stays_small(client, layer: str) -> None:
 def test_personal_data_never_reaches_the_population_tiles(client) -> None:
     layers = decode(fetch(client, "population", mercantile.tile(120.90, 29.50, 14)).data)
     keys = {k for f in layers["population"]["features"] for k in f["properties"]}
-    assert keys == {"residents", "over_65"}
+    assert keys == {"residents", "over_65", "radius_px"}
 
 
 def test_second_request_with_etag_is_not_modified(client) -> None:

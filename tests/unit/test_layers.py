@@ -31,6 +31,9 @@ DATA = CountyMapData(
                "issued_at": "2026-11-29T07:00", "area": {"type": "Polygon", "coordinates": [
                    [[120.8, 29.4], [120.9, 29.4], [120.9, 29.5], [120.8, 29.4]]]}}],
     density=[{"code": "330624001001001", "residents": 120, **POINT}],
+    parcels={"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {
+        "type": "Polygon", "coordinates": [[[120.95, 29.48], [120.96, 29.48], [120.96, 29.49], [120.95, 29.48]]]},
+        "properties": {"code": "P-001", "land_use": "industrial", "status": "idle", "area_m2": 5000}}]},
 )
 
 
@@ -76,6 +79,7 @@ def test_inline_points_have_precomputed_positions_and_colours() -> None:
         assert row["position"] == [120.9, 29.5] and len(row["color"]) == 4, layer_id
     assert layers["incidents"]["data"][0]["severity_label"] == "Ⅳ级 一般"
     assert layers["warnings"]["data"]["features"][0]["properties"]["fill"][:3] == [255, 208, 0]
+    assert layers["parcels"]["data"]["features"][0]["properties"]["fill"][:3] == [249, 65, 68]
 
 
 def test_labels_carry_their_own_character_set() -> None:
@@ -96,8 +100,14 @@ def test_unsupported_accessor_forms_are_rejected(layer: dict) -> None:
         check_accessors(layer)
 
 
+def test_colour_scales_on_tiles_are_rejected() -> None:
+    with pytest.raises(UnsafeAccessor, match="inline data"):
+        check_accessors({"id": "t", "@@type": "MVTLayer", "data": "/tiles/x/{z}/{x}/{y}.mvt",
+                         "getFillColor": "@@scale(YlOrRd, properties.h, 0, 60)"})
+
+
 def test_supported_accessor_forms_pass() -> None:
-    check_accessors({"id": "ok", "@@type": "MVTLayer", "getElevation": "@@=properties.height_m",
+    check_accessors({"id": "ok", "@@type": "GeoJsonLayer", "data": {}, "getElevation": "@@=properties.height_m",
                      "getFillColor": "@@scale(YlOrRd, properties.height_m, 0, 60, 235)"})
 
 

@@ -11,7 +11,7 @@ WITH bounds AS (
       AND (CAST(:town AS text) IS NULL OR left(r.grid_code, 9) = :town)
     GROUP BY ST_SnapToGrid(r.geom, GREATEST(:cell, 0.0002))
 ), features AS (
-    SELECT c.residents, c.over_65,
+    SELECT c.residents, c.over_65, least(3 + sqrt(c.residents) / 3, 18)::int AS radius_px,
            ST_AsMVTGeom(ST_Transform(c.geom, 3857), b.tile, 4096, 0, true) AS geom
     FROM cells c, bounds b
 )
