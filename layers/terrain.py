@@ -30,7 +30,7 @@ def build_terrain(params: MapParams, load_options: dict[str, Any]) -> dict[str, 
         "TerrainLayer",
         id=TERRAIN.id,
         min_zoom=TERRAIN.min_zoom,
-        max_zoom=13,  # the DEM is ~30 m: finer meshes add vertices, not detail (the texture follows this zoom)
+        max_zoom=14,  # the texture follows this zoom; the ~30 m DEM adds no relief detail beyond it
         elevation_decoder=TERRARIUM,
         mesh_max_error=4,
         bounds=BOUNDS,

@@ -28,10 +28,19 @@
     });
   }
 
-  function trackView(view, deckId) {
-    if (!view) { return window.dash_clientside.no_update; }
+  var MAX_ZOOM_3D = 15.5;  // deck.gl's camera height ignores the relief: deeper, it sinks into the hills
+
+  function trackView(view, deckId, mode) {
+    var noUpdate = window.dash_clientside.no_update;
+    if (!view) { return [noUpdate, noUpdate]; }
     lastView[deckId] = view;
-    return {transform: "rotate(" + (-(view.bearing || 0)).toFixed(1) + "deg)"};
+    var compass = {transform: "rotate(" + (-(view.bearing || 0)).toFixed(1) + "deg)"};
+    if (mode === "3d" && view.zoom > MAX_ZOOM_3D) {
+      var clamped = Object.assign({}, view, {zoom: MAX_ZOOM_3D, transitionDuration: 0, _nonce: Date.now()});
+      lastView[deckId] = clamped;
+      return [compass, clamped];
+    }
+    return [compass, noUpdate];
   }
 
   function resetView(clicks, mode, home, deckId) {

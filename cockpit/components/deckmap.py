@@ -133,8 +133,9 @@ def register_callbacks(prefix: str) -> None:
     )
     clientside_callback(
         ClientsideFunction("deckmap", "trackView"),
-        Output(i["compass"], "style"),
-        Input(i["deck"], "viewState"), State(i["deck"], "id"),
+        Output(i["compass"], "style"), Output(i["deck"], "initialViewState", allow_duplicate=True),
+        Input(i["deck"], "viewState"), State(i["deck"], "id"), State(i["mode"], "value"),
+        prevent_initial_call=True,
     )
     clientside_callback(
         ClientsideFunction("deckmap", "tooltip"),
