@@ -33,6 +33,7 @@ def build_terrain(params: MapParams, load_options: dict[str, Any]) -> dict[str, 
         max_zoom=14,  # the texture follows this zoom; the ~30 m DEM adds no relief detail beyond it
         elevation_decoder=TERRARIUM,
         mesh_max_error=4,
+        material=False,  # the texture carries its own hillshade; mesh lighting would show facets
         bounds=BOUNDS,
         load_options=load_options,
         pickable=False,

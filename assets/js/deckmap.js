@@ -36,7 +36,7 @@
     lastView[deckId] = view;
     var compass = {transform: "rotate(" + (-(view.bearing || 0)).toFixed(1) + "deg)"};
     if (mode === "3d" && view.zoom > MAX_ZOOM_3D) {
-      var clamped = Object.assign({}, view, {zoom: MAX_ZOOM_3D, transitionDuration: 0, _nonce: Date.now()});
+      var clamped = Object.assign({}, view, {zoom: MAX_ZOOM_3D});
       lastView[deckId] = clamped;
       return [compass, clamped];
     }
@@ -53,8 +53,9 @@
       target = {longitude: v.longitude, latitude: v.latitude, zoom: v.zoom,
                 pitch: mode === "3d" ? (home["3d"].pitch || 45) : 0, bearing: mode === "3d" ? v.bearing : 0};
     }
-    // a new object each time, so the component re-applies it even if equal to the last one
-    return Object.assign({}, target, {transitionDuration: 0, _nonce: Date.now()});
+    lastView[deckId] = target;
+    return {longitude: target.longitude, latitude: target.latitude, zoom: target.zoom,
+            pitch: target.pitch, bearing: target.bearing};
   }
 
   function fill(template, props) {

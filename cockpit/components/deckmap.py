@@ -133,7 +133,7 @@ def register_callbacks(prefix: str) -> None:
     )
     clientside_callback(
         ClientsideFunction("deckmap", "trackView"),
-        Output(i["compass"], "style"), Output(i["deck"], "initialViewState", allow_duplicate=True),
+        Output(i["compass"], "style"), Output(i["deck"], "viewState", allow_duplicate=True),
         Input(i["deck"], "viewState"), State(i["deck"], "id"), State(i["mode"], "value"),
         prevent_initial_call=True,
     )
@@ -142,9 +142,11 @@ def register_callbacks(prefix: str) -> None:
         Output(i["tooltip"], "children"), Output(i["tooltip"], "style"),
         Input(i["deck"], "hoverInfo"), State(i["meta"], "data"),
     )
+    # deckgl-dash reports camera moves through its ``viewState`` prop and from then on follows that prop
+    # (a later ``initialViewState`` is ignored), so programmatic moves write ``viewState`` too.
     clientside_callback(
         ClientsideFunction("deckmap", "resetView"),
-        Output(i["deck"], "initialViewState"),
+        Output(i["deck"], "viewState", allow_duplicate=True),
         Input(i["reset"], "n_clicks"), Input(i["mode"], "value"), State(i["home"], "data"), State(i["deck"], "id"),
         prevent_initial_call=True,
     )

@@ -155,3 +155,44 @@ def test_layer_switcher_hides_and_shows_a_layer(map_session) -> None:
     again = river_pixels("switcher-rivers-on-again")
     assert shown > 150 and hidden < shown * 0.1 and again > shown * 0.8
     session.assert_clean()
+
+
+def test_2d_3d_switch_and_reset_view(map_session) -> None:
+    session = map_session()
+    box = deck_box(session)
+
+    def gold(name: str) -> int:
+        session.wait_for_quiet(1000, timeout=60)
+        return count_colour(session.screenshot(name), GOLD, 24, box)
+
+    in_3d = gold("mode-3d")  # the flat county outline is not drawn over the relief
+    session.page.get_by_label("2D", exact=True).check()
+    in_2d = gold("mode-2d")
+    assert in_3d < 50 < in_2d
+    session.page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5)
+    for _ in range(3):
+        session.page.mouse.wheel(0, -400)
+        session.wait(0.4)
+    zoomed = gold("mode-2d-zoomed")
+    session.page.locator("#countymap-map-reset").click()
+    home = gold("mode-2d-reset")
+    assert abs(home - in_2d) < 0.2 * in_2d and abs(zoomed - in_2d) > 0.2 * in_2d
+    session.assert_clean()
+
+
+def test_3d_zoom_stops_above_the_relief(map_session) -> None:
+    """deck.gl's camera height ignores the relief; zoomed too deep it sinks into the hills and the map
+    goes blank. The map must stop zooming in 3D before that and keep drawing the terrain."""
+    session = map_session("?theme=light")
+    box = deck_box(session)
+    session.page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.5)
+    for _ in range(12):
+        session.page.mouse.wheel(0, -400)
+        session.wait(0.3)
+    session.wait_for_quiet(1500, timeout=60)
+    shot = session.screenshot("mode-3d-deep-zoom")
+    clear_of_panels = {**box, "width": box["width"] * 0.7}
+    page_background = count_colour(shot, (244, 246, 248), 6, clear_of_panels)
+    assert page_background < 0.2 * clear_of_panels["width"] * box["height"]
+    assert session.page.evaluate("() => window.deckmapViews['countymap-map-deck'].zoom") <= 15.5
+    session.assert_clean()
