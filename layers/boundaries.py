@@ -6,7 +6,7 @@ from typing import Any
 
 import pydeck as pdk
 
-from layers.base import DEPTH_ON_TOP, LayerSpec, LegendItem, MapParams, lit, rgba, to_dict
+from layers.base import DEPTH_ON_TOP, RGBA, LayerSpec, LegendItem, MapParams, lit, rgba, to_dict
 
 COUNTY = LayerSpec(
     id="county-outline", flat_only=True, title_zh="县界", title_en="County boundary", group="admin", synthetic=False,
@@ -26,22 +26,20 @@ LINE = {"dark": {"county": rgba("#ffd166"), "township": rgba("#4cc9f0", 230), "v
         "light": {"county": rgba("#c1121f"), "township": rgba("#5a189a", 220), "village": rgba("#7b2cbf", 120)}}
 
 
-def build_county(params: MapParams, outline: dict[str, Any]) -> dict[str, Any]:
+def _outline(spec: LayerSpec, colour: RGBA, width: int, lines: dict[str, Any]) -> dict[str, Any]:
     layer = pdk.Layer(
-        "GeoJsonLayer", id=COUNTY.id, data=outline, stroked=True, filled=False,
-        get_line_color=list(LINE[params.theme]["county"]), line_width_min_pixels=3, pickable=False,
-        parameters=DEPTH_ON_TOP,
+        "GeoJsonLayer", id=spec.id, data=lines, stroked=True, filled=False, get_line_color=list(colour),
+        line_width_min_pixels=width, pickable=False, parameters=DEPTH_ON_TOP,
     )
     return to_dict(layer)
+
+
+def build_county(params: MapParams, outline: dict[str, Any]) -> dict[str, Any]:
+    return _outline(COUNTY, LINE[params.theme]["county"], 3, outline)
 
 
 def build_townships(params: MapParams, outlines: dict[str, Any]) -> dict[str, Any]:
-    layer = pdk.Layer(
-        "GeoJsonLayer", id=TOWNSHIPS.id, data=outlines, stroked=True, filled=False,
-        get_line_color=list(LINE[params.theme]["township"]), line_width_min_pixels=2, pickable=False,
-        parameters=DEPTH_ON_TOP,
-    )
-    return to_dict(layer)
+    return _outline(TOWNSHIPS, LINE[params.theme]["township"], 2, outlines)
 
 
 def build_villages(params: MapParams, load_options: dict[str, Any]) -> dict[str, Any]:

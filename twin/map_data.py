@@ -48,11 +48,13 @@ def sensors() -> list[dict[str, Any]]:
     return map_layers.sensors()
 
 
+def _minutes(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """Timestamps as ISO text to the minute: what the map shows, and JSON-safe for the browser."""
+    return [{**row, key: row[key].isoformat(timespec="minutes")} for row in rows]
+
+
 def incidents() -> list[dict[str, Any]]:
-    rows = map_layers.open_incidents()
-    for row in rows:
-        row["occurred_at"] = row["occurred_at"].isoformat(timespec="minutes")
-    return rows
+    return _minutes(map_layers.open_incidents(), "occurred_at")
 
 
 def resources() -> list[dict[str, Any]]:
@@ -60,10 +62,7 @@ def resources() -> list[dict[str, Any]]:
 
 
 def warnings() -> list[dict[str, Any]]:
-    rows = map_layers.active_warnings()
-    for row in rows:
-        row["issued_at"] = row["issued_at"].isoformat(timespec="minutes")
-    return rows
+    return _minutes(map_layers.active_warnings(), "issued_at")
 
 
 def population_density() -> list[dict[str, Any]]:
