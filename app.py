@@ -43,10 +43,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
-    from geodata.db import get_engine
+    from geodata.db import get_owner_engine
     from geodata.migrate import upgrade
 
-    revision = upgrade(get_engine())
+    revision = upgrade(get_owner_engine())
     print(f"database schema at revision {revision}")
     return 0
 
@@ -74,7 +74,7 @@ def cmd_db_stop(_args: argparse.Namespace) -> int:
 
 
 def cmd_demo_load(args: argparse.Namespace) -> int:
-    from geodata.db import get_engine
+    from geodata.db import get_owner_engine
     from geodata.demo.loader import DemoParams, generate, load
     from geodata.migrate import current_revision, head_revision
     from geodata.protect import DataProtector, load_key
@@ -82,7 +82,7 @@ def cmd_demo_load(args: argparse.Namespace) -> int:
 
     params = DemoParams(scale=args.scale, seed=args.seed)
     settings = _settings()
-    engine = get_engine()
+    engine = get_owner_engine()
     if current_revision(engine) != head_revision():
         print("the database schema is not up to date: run 'python app.py db upgrade' first", file=sys.stderr)
         return 2

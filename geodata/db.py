@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +20,32 @@ from geodata.errors import ConfigurationError, DatabaseUnavailable, MissingExten
 from geodata.settings import Settings, get_settings
 
 REQUIRED_EXTENSIONS = ("postgis", "pg_trgm")
+COUNTY_SCOPE = "county"
+log = logging.getLogger(__name__)
+
+# The data scope of the current request or task: 'county', a 9-digit township code, or None (nothing).
+# Every transaction of the application engine hands it to PostgreSQL's row-level security.
+_scope: ContextVar[str | None] = ContextVar("cockpit_data_scope", default=None)
+
+
+def set_scope(scope: str | None) -> None:
+    """Scope for the rest of this request/task (the web layer calls it once per request)."""
+    if scope is not None and scope != COUNTY_SCOPE and not re.fullmatch(r"\d{9}", scope):
+        raise ValueError(f"invalid data scope {scope!r}")
+    _scope.set(scope)
+
+
+@contextmanager
+def scoped(scope: str | None) -> Iterator[None]:
+    token = _scope.set(scope)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def current_scope() -> str | None:
+    return _scope.get()
 
 
 def normalise_url(url: str) -> str:
@@ -71,8 +101,43 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args={"connect_timeout": 10})
 
 
+def make_app_engine(url: str, app_role: str | None) -> Engine:
+    """The engine the application uses: it acts as ``app_role`` (row-level security applies, the audit
+    log is append-only) and states the current data scope at the start of every transaction."""
+    engine = make_engine(url)
+    if app_role and not re.fullmatch(r"[a-z_][a-z0-9_]*", app_role):
+        raise ConfigurationError("COCKPIT_DB_APP_ROLE must be a plain lower-case role name")
+
+    @event.listens_for(engine, "connect")
+    def _act_as_app_role(dbapi_conn: Any, _record: Any) -> None:
+        if not app_role:
+            return
+        with dbapi_conn.cursor() as cur:
+            cur.execute("SELECT pg_has_role(current_user, %s, 'MEMBER') FROM pg_roles WHERE rolname = %s",
+                        (app_role, app_role))
+            row = cur.fetchone()
+            if row and row[0]:
+                cur.execute(f'SET ROLE "{app_role}"')
+            else:
+                log.warning("role %s is missing or not granted: row-level security is not in force", app_role)
+        dbapi_conn.commit()  # a SET inside a rolled-back transaction would be undone
+
+    @event.listens_for(engine, "begin")
+    def _state_scope(conn: Any) -> None:
+        conn.exec_driver_sql("SELECT set_config('cockpit.scope', %s, true)", (_scope.get() or "",))
+
+    return engine
+
+
 @lru_cache(maxsize=1)
 def get_engine() -> Engine:
+    settings = get_settings()
+    return make_app_engine(resolve_url(settings), settings.db_app_role or None)
+
+
+@lru_cache(maxsize=1)
+def get_owner_engine() -> Engine:
+    """The schema owner's engine: migrations and bulk loads only, never request handling."""
     return make_engine(resolve_url(get_settings()))
 
 

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=PROJECT_ROOT / "var", description="DEM files, embedded cluster, keys.")
     embedded_port: int = Field(default=54329, ge=1024, le=65535)
     embedded_db: str = "cockpit"
+    db_app_role: str = Field(default="cockpit_app", description="role the app acts as; '' = the login role itself")
     data_key: SecretStr | None = Field(
         default=None, description="Base64 key (32 bytes) protecting personal data; generated in demo mode."
     )
@@ -34,6 +35,15 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     host: str = "127.0.0.1"
     port: int = 8050
+    # web sessions and request hardening (cockpit/auth.py, cockpit/api/access.py, cockpit/api/headers.py)
+    session_idle_minutes: float = Field(default=30, gt=0, description="sign out after this long without a request")
+    session_max_hours: float = Field(default=12, gt=0, description="sign out this long after login, active or not")
+    cookie_secure: bool | None = Field(
+        default=None, description="Secure flag on the session cookie; unset = on in production (served over HTTPS)"
+    )
+    max_upload_mb: int = Field(default=50, gt=0, description="largest request body accepted")
+    login_rate_per_minute: int = Field(default=10, gt=0, description="login/token attempts per IP and per username")
+    api_rate_per_minute: int = Field(default=600, gt=0, description="/api/ requests per caller")
 
     @model_validator(mode="before")
     @classmethod

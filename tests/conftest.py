@@ -77,10 +77,8 @@ def demo_database(scratch_database, tmp_path_factory) -> Iterator[dict]:
     previous = {k: os.environ.get(k) for k in ("DATABASE_URL", "COCKPIT_DATA_DIR")}
     os.environ["DATABASE_URL"] = url
     os.environ["COCKPIT_DATA_DIR"] = str(data_dir)
-    get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    db._session_factory.cache_clear()
-    engine = db.get_engine()
+    _clear_caches()
+    engine = db.get_owner_engine()  # loads and test-side SQL run as the schema owner (no RLS)
     upgrade(engine)
     params = DemoParams(scale=DEMO_SCALE, seed=DEMO_SEED)
     ctx, report = generate(params, data_dir, DataProtector(key))
@@ -93,6 +91,13 @@ def demo_database(scratch_database, tmp_path_factory) -> Iterator[dict]:
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+    _clear_caches()
+
+
+def _clear_caches() -> None:
+    from geodata import db
+    from geodata.settings import get_settings
+
     get_settings.cache_clear()
-    db.get_engine.cache_clear()
-    db._session_factory.cache_clear()
+    for cached in (db.get_engine, db.get_owner_engine, db._session_factory):
+        cached.cache_clear()

@@ -10,6 +10,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from geodata.db import get_engine
 from geodata.errors import CockpitError, DatabaseUnavailable
 from geodata.migrate import head_revision
+from geodata.settings import get_settings
 
 
 def database_state() -> dict[str, Any]:
@@ -17,6 +18,7 @@ def database_state() -> dict[str, Any]:
         engine = get_engine()
         with engine.connect() as conn:
             conn.execute(text("SET LOCAL statement_timeout = '3s'"))
+            acting_as = conn.execute(text("SELECT current_user")).scalar()
             revision = conn.execute(
                 text("SELECT version_num FROM alembic_version")
             ).scalar() if _has_table(conn, "alembic_version") else None
@@ -32,6 +34,7 @@ def database_state() -> dict[str, Any]:
         raise DatabaseUnavailable("the database is unreachable", detail=str(exc)[:300]) from exc
     return {
         "schema": "current" if revision == head_revision() else ("missing" if revision is None else "outdated"),
+        "row_level_security": acting_as == get_settings().db_app_role,
         "dataset": None if loaded is None else {
             "kind": loaded["kind"], "seed": loaded["seed"], "scale": loaded["scale"],
             "loaded_at": loaded["loaded_at"].isoformat(),

@@ -44,7 +44,10 @@ def e2e_database(demo_database, admin_url):
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
+    from geodata import db
+
     demo_database["engine"].dispose()  # a template must have no open connections
+    db.get_engine().dispose()
     name = f"cockpit_e2e_{uuid.uuid4().hex[:8]}"
     source = make_url(demo_database["url"]).database
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
