@@ -69,7 +69,6 @@ def demo_database(scratch_database, tmp_path_factory) -> Iterator[dict]:
     from geodata.demo.loader import DemoParams, generate, load
     from geodata.migrate import upgrade
     from geodata.protect import DataProtector
-    from geodata.settings import get_settings
 
     url = scratch_database("cockpit_demo")
     data_dir = tmp_path_factory.mktemp("data")
