@@ -3,6 +3,7 @@
     python app.py run [--host H] [--port P]
     python app.py db upgrade | db status | db stop
     python app.py demo load [--scale S] [--seed N] [--if-empty]
+    python app.py users create --username U --role R --jurisdiction CODE [--display-name N] [--password-stdin]
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ def cmd_demo_load(args: argparse.Namespace) -> int:
     from geodata.migrate import current_revision, head_revision
     from geodata.protect import DataProtector, load_key
     from geodata.repositories.system import database_state
+    from twin.auth import check_demo_password, create_demo_users, demo_password
 
     params = DemoParams(scale=args.scale, seed=args.seed)
     settings = _settings()
@@ -89,6 +91,8 @@ def cmd_demo_load(args: argparse.Namespace) -> int:
     if args.if_empty and database_state().get("dataset"):
         print("data already loaded; skipping the demo load (--if-empty)")
         return 0
+    password, password_file, generated = demo_password(settings)
+    check_demo_password(password)  # a weak COCKPIT_DEMO_PASSWORD fails before minutes of loading
     key = load_key(
         settings.data_key.get_secret_value() if settings.data_key else None, settings.data_dir, create=True
     )
@@ -99,6 +103,37 @@ def cmd_demo_load(args: argparse.Namespace) -> int:
     print(f"demo county loaded (scale {params.scale}, seed {params.seed}) in {total:.1f} s — synthetic data")
     for table, n in sorted(report.rows.items()):
         print(f"  {table:<22} {n:>9,}")
+    names = create_demo_users(password)
+    print(f"demo users ({len(names)}): {', '.join(names)}")
+    if password_file is None:
+        print("demo password: the value of COCKPIT_DEMO_PASSWORD")
+    elif generated:
+        print(f"demo password (shown once; kept in {password_file}): {password}")
+    else:
+        print(f"demo password: see {password_file}")
+    return 0
+
+
+def cmd_users_create(args: argparse.Namespace) -> int:
+    import getpass
+
+    from geodata.db import get_owner_engine
+    from geodata.migrate import current_revision, head_revision
+    from twin.auth import create_user
+
+    if current_revision(get_owner_engine()) != head_revision():
+        print("the database schema is not up to date: run 'python app.py db upgrade' first", file=sys.stderr)
+        return 2
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass(f"password for {args.username}: ")
+        if getpass.getpass("again: ") != password:
+            print("error: the two passwords differ", file=sys.stderr)
+            return 1
+    create_user(args.username, password, args.role, args.jurisdiction, args.display_name or args.username,
+                grid_codes=args.grid or ())
+    print(f"user {args.username.strip().lower()} created (role {args.role}, jurisdiction {args.jurisdiction})")
     return 0
 
 
@@ -144,8 +179,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("feed", help="simulate live sensor feeds").set_defaults(func=_not_yet(5, "feed"))
     sub.add_parser("bench", help="run the benchmark suite").set_defaults(func=_not_yet(11, "bench"))
     users = sub.add_parser("users", help="manage users")
-    users.add_argument("action", choices=["create"])
-    users.set_defaults(func=_not_yet(4, "users"))
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    create = users_sub.add_parser(
+        "create", help="create a user, e.g. the first system administrator",
+        description="Create a user. The password is asked for twice (or read from stdin with --password-stdin): "
+                    "at least 12 characters, three of lower/upper/digit/symbol, not containing the username.")
+    create.add_argument("--username", required=True, help="3-64 lower-case letters, digits, '.', '_' or '-'")
+    create.add_argument("--role", required=True,
+                        help="leader, commander, grid_worker, planner, dataadmin, sysadmin, auditor or kiosk")
+    create.add_argument("--jurisdiction", required=True,
+                        help="330624 (county) for county-wide roles; a 9-digit township code for a commander; "
+                             "a 12-digit village code for a grid worker")
+    create.add_argument("--display-name", default=None, help="name shown in the UI (default: the username)")
+    create.add_argument("--grid", action="append", default=None, metavar="CODE",
+                        help="grid worker only: a 15-digit grid cell looked after (repeatable; default: the whole "
+                             "village)")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    create.set_defaults(func=cmd_users_create)
     return parser
 
 

@@ -38,7 +38,41 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "card.households": {"zh": "户数", "en": "Households"},
     "card.grid_cells": {"zh": "网格数", "en": "Grid cells"},
     "error.db": {"zh": "数据库暂时不可用，正在重试…", "en": "The database is unavailable; retrying…"},
+    # sign-in (cockpit/api/login.py) and error pages (cockpit/api/errors.py)
+    "login.heading": {"zh": "登录", "en": "Sign in"},
+    "login.username": {"zh": "用户名", "en": "Username"},
+    "login.password": {"zh": "密码", "en": "Password"},
+    "login.totp": {"zh": "动态验证码（6 位）", "en": "Authenticator code (6 digits)"},
+    "login.submit": {"zh": "登录", "en": "Sign in"},
+    "login.other_lang": {"zh": "English", "en": "中文"},
+    "login.failed": {"zh": "用户名或密码错误。", "en": "Wrong username or password."},
+    "login.missing": {"zh": "请输入用户名和密码。", "en": "Enter your username and password."},
+    "login.totp_needed": {"zh": "此账户需要动态验证码：请再次输入密码并填写验证码。",
+                          "en": "This account needs an authenticator code: enter your password again and the code."},
+    "login.locked": {"zh": "登录失败次数过多，账户已被暂时锁定，请稍后再试或联系管理员。",
+                     "en": "Too many failed sign-ins: the account is locked for a while. Try later or ask an "
+                           "administrator."},
+    "login.rate": {"zh": "尝试过于频繁，请 {s} 秒后再试。", "en": "Too many attempts. Try again in {s} s."},
+    "login.csrf": {"zh": "表单已过期，请重新输入后提交。", "en": "The form expired. Enter your details again."},
+    "login.expired": {"zh": "会话已超时，请重新登录。", "en": "Your session timed out. Please sign in again."},
+    "login.signed_out": {"zh": "您已退出登录。", "en": "You have signed out."},
+    "nav.logout": {"zh": "退出", "en": "Sign out"},
+    "error.title": {"zh": "出错了", "en": "Something went wrong"},
+    "error.back": {"zh": "返回首页", "en": "Back to the cockpit"},
+    "error.bad_request": {"zh": "请求无效。", "en": "The request is not valid."},
+    "error.forbidden": {"zh": "没有访问权限。", "en": "You are not allowed to see this."},
+    "error.not_found": {"zh": "页面不存在。", "en": "There is no such page."},
+    "error.method": {"zh": "不支持此请求方式。", "en": "This request method is not supported here."},
+    "error.too_large": {"zh": "上传内容过大（上限 {mb} MB）。", "en": "The upload is too large (limit {mb} MB)."},
+    "error.rate_limited": {"zh": "请求过于频繁，请稍后再试。", "en": "Too many requests; try again shortly."},
+    "error.internal": {"zh": "服务器内部错误，已记录，请稍后再试。",
+                       "en": "Internal error. It has been logged; please try again later."},
+    "error.callback": {"zh": "操作未完成，请稍后再试。", "en": "That did not work; please try again."},
 }
+
+
+def lang_of(value: str | None) -> Lang:
+    return "en" if value == "en" else DEFAULT_LANG
 
 
 def t(key: str, lang: str | None = None) -> str:

@@ -47,3 +47,24 @@ class Forbidden(CockpitError):
 class Conflict(CockpitError):
     http_status = 409
     code = "conflict"
+
+
+class AuthFailed(CockpitError):
+    """Bad credentials or token. The message never says whether the user exists."""
+
+    http_status = 401
+    code = "auth_failed"
+
+
+class AccountLocked(AuthFailed):
+    """Too many failed logins: the account is locked for a while."""
+
+    http_status = 423
+    code = "account_locked"
+
+
+class SecondFactorRequired(AuthFailed):
+    """The password was right, but this account also needs its TOTP code."""
+
+    http_status = 401
+    code = "second_factor_required"

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +16,10 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from geodata.errors import ConfigurationError
 
 NONCE_BYTES = 12
+# One AES-GCM context (associated data) per field, so a ciphertext cannot be moved to another field.
+NAME_CONTEXT = b"resident.name"
+ID_NUMBER_CONTEXT = b"resident.id_number"
+PHONE_CONTEXT = b"resident.phone"
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,28 @@ def load_key(configured: str | None, data_dir: Path, *, create: bool) -> bytes:
     with os.fdopen(fd, "w") as fh:
         fh.write(base64.b64encode(key).decode())
     return key
+
+
+def read_or_create_secret(path: Path, make: Callable[[], str]) -> tuple[str, bool]:
+    """The secret kept in ``path``; created from ``make()`` with mode 0600 when absent.
+
+    Returns (secret, created). Two processes racing to create it both end up with the same value.
+    """
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        value = make()
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(value + "\n")
+            return value, True
+    value = path.read_text(encoding="utf-8").strip()
+    if not value:
+        raise ConfigurationError(f"the secret file {path} is empty: delete it to have a new one generated")
+    return value, False
 
 
 def mask_name(name: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -73,9 +74,10 @@ def demo_database(scratch_database, tmp_path_factory) -> Iterator[dict]:
     url = scratch_database("cockpit_demo")
     data_dir = tmp_path_factory.mktemp("data")
     key = os.urandom(32)
-    previous = {k: os.environ.get(k) for k in ("DATABASE_URL", "COCKPIT_DATA_DIR")}
+    previous = {k: os.environ.get(k) for k in ("DATABASE_URL", "COCKPIT_DATA_DIR", "COCKPIT_DATA_KEY")}
     os.environ["DATABASE_URL"] = url
     os.environ["COCKPIT_DATA_DIR"] = str(data_dir)
+    os.environ["COCKPIT_DATA_KEY"] = base64.b64encode(key).decode()
     _clear_caches()
     engine = db.get_owner_engine()  # loads and test-side SQL run as the schema owner (no RLS)
     upgrade(engine)

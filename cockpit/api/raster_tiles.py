@@ -13,7 +13,7 @@ from flask.typing import ResponseReturnValue
 from twin.basemap import BASEMAP_ZOOMS, basemap_tile
 from twin.terrain import TERRAIN_ZOOMS, RasterTile, TileId, terrain_tile
 
-CACHE_CONTROL = "public, max-age=600"
+CACHE_CONTROL = "private, max-age=600"  # behind sign-in: browsers may keep them, shared caches not
 
 
 def register(server: Flask) -> None:

@@ -5,15 +5,22 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from cockpit.auth import current_principal
 from twin.tiles import TileRequest, TileScope, catalogue, get_tile
 
 MVT_MEDIA_TYPE = "application/vnd.mapbox-vector-tile"
-CACHE_CONTROL = "public, max-age=60, must-revalidate"
+# private: tiles depend on who asks (jurisdiction), so no shared cache may keep them
+CACHE_CONTROL = "private, max-age=60, must-revalidate"
 
 
 def _scope() -> TileScope:
-    # Jurisdiction comes from the authenticated user once the security issue lands.
-    return TileScope()
+    """The caller's jurisdiction: a commander's tiles are cut to their township on the server.
+
+    access.py has already refused callers without map.view (and personal layers without personal-data
+    rights), so a principal is always there; None would mean the whole county.
+    """
+    principal = current_principal()
+    return TileScope(principal.town_code if principal is not None else None)
 
 
 def register(server: Flask) -> None:

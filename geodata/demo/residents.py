@@ -15,14 +15,11 @@ import shapely
 
 from geodata.codes import ID_CHECK, ID_WEIGHTS
 from geodata.demo.names import CLAN_SURNAMES, given_names, surnames
-from geodata.protect import mask_id_number, mask_name, mask_phone
+from geodata.protect import ID_NUMBER_CONTEXT, NAME_CONTEXT, PHONE_CONTEXT, mask_id_number, mask_name, mask_phone
 
 if TYPE_CHECKING:
     from geodata.demo.context import DemoContext
 
-NAME_CONTEXT = b"resident.name"
-ID_NUMBER_CONTEXT = b"resident.id_number"
-PHONE_CONTEXT = b"resident.phone"
 SOURCE = "demo generator (synthetic)"
 REFERENCE_YEAR = 2025  # ages are as of mid-2025
 COUNTY_PREFIX = 330624

@@ -28,7 +28,7 @@ class VectorSource:
     max_features: int
     fields: tuple[str, ...]
     detail_zoom: int | None = None  # point layers: clustered below this zoom
-    personal: bool = False  # aggregates of personal data: jurisdiction rules apply
+    personal: bool = False  # personal data (addresses, aggregates of residents): needs personal-data rights
     full_zoom: int = 0  # below it the feature cap shrinks 4× per zoom level (tiles cover 4× the area)
 
     def feature_cap(self, z: int) -> int:
@@ -49,7 +49,7 @@ SOURCES: dict[str, VectorSource] = {s.id: s for s in (
     VectorSource("buildings", "建筑", "Buildings", "polygon", ("building",), 12, 16, 20000,
                  ("code", "use", "floors", "height_m", "year_built"), full_zoom=14),
     VectorSource("addresses", "标准地址", "Standard addresses", "point", ("standard_address",), 8, 16, 20000,
-                 ("count", "full_text", "code", "level"), detail_zoom=15),
+                 ("count", "full_text", "code", "level"), detail_zoom=15, personal=True),
     VectorSource("population", "人口分布（汇总）", "Population (aggregated)", "point", ("resident",), 8, 16, 20000,
                  ("residents", "over_65", "radius_px"), detail_zoom=17, personal=True),
     VectorSource("roads", "道路", "Roads", "line", ("road",), 6, 16, 10000,
