@@ -8,9 +8,11 @@ by the e2e suite, which fails on any console error, CSP violations included):
   one per clientside callback given as a string. These are static for the life of the app, so they are
   allowed by their SHA-256 hashes (``Dash.csp_hashes()``) instead of ``'unsafe-inline'`` or a nonce; a
   hash cannot be reused by injected markup with different content.
-* Styles: React (Dash components, deckgl-dash's overlays) sets ``style`` through the CSSOM, which CSP does
-  not restrict, and every stylesheet is a file from this origin, so ``style-src 'self'`` holds and no
-  ``'unsafe-inline'`` is granted for either ``<style>`` elements or style attributes.
+* Styles need ``'unsafe-inline'``: Dash's renderer, dcc (4.4) and deckgl-dash insert ``<style>`` elements at
+  run time (CSS bundled in their JavaScript; Chromium reports a dozen distinct ones on the map page) and
+  offer no nonce hook, and hashes of those would change with every package upgrade. Style attributes
+  set by React go through the CSSOM, which CSP does not restrict. Allowing inline CSS lets injected
+  markup restyle the page but not run code; script-src stays strict, which is what stops XSS.
 * loaders.gl starts its tile-decoding workers from ``/workers/…`` (same origin) and wraps absolute URLs
   in ``blob:`` scripts: ``worker-src 'self' blob:``. Textures and canvases use ``data:``/``blob:`` images.
 """
@@ -31,7 +33,7 @@ def content_security_policy(script_hashes: Iterable[str]) -> str:
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'", *script_hashes],
-        "style-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],  # see the module docstring
         "img-src": ["'self'", "data:", "blob:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],

@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import numpy as np
 from PIL import Image
@@ -261,6 +261,18 @@ class BrowserSession:
         )
         if response is not None and response.status >= 400:
             raise AssertionError(f"GET {response.url} answered {response.status}")
+
+    def sign_in(self, username: str, password: str, *, next_path: str = "/") -> None:
+        """Fill the cockpit's login form like a person and wait for the page it leads to."""
+        self.goto(f"/login?next={quote(next_path, safe='')}")
+        self.page.fill("#login-username", username)
+        self.page.fill("#login-password", password)
+        with self.page.expect_navigation():
+            self.page.click("#login-submit")
+        if "/login" in urlsplit(self.page.url).path:
+            error = self.page.locator("#login-error")
+            raise AssertionError(f"sign-in as {username} failed: "
+                                 f"{error.inner_text() if error.count() else self.page.url}")
 
     def screenshot(self, name: str, *, full_page: bool = False) -> Path:
         path = (self.artifacts or artifacts_dir()) / f"{_safe_name(name)}.png"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -70,8 +70,42 @@ def app_server(e2e_database):
 
     port = free_port()
     env = {**os.environ, "DATABASE_URL": e2e_database["url"], "COCKPIT_DATA_DIR": str(e2e_database["data_dir"])}
+    _create_e2e_users(env, ROOT)
     server = AppServer([sys.executable, "app.py", "run", "--host", "127.0.0.1", "--port", str(port)], port,
                        env=env, cwd=ROOT, name="cockpit-e2e")
     server.start()
     yield server
     server.stop()
+
+
+# -- who signs in ---------------------------------------------------------------------------------------------
+E2E_PASSWORD = "Wall-Screen-2025!"
+E2E_USERS = {  # username → (role, jurisdiction)
+    "e2e-leader": ("leader", "330624"),
+    "e2e-auditor": ("auditor", "330624"),
+}
+
+
+def _create_e2e_users(env: dict[str, str], root) -> None:
+    """Accounts in the e2e database, made the way an operator makes them: ``app.py users create``."""
+    import subprocess
+    import sys
+
+    for username, (role, jurisdiction) in E2E_USERS.items():
+        subprocess.run(
+            [sys.executable, "app.py", "users", "create", "--username", username, "--role", role,
+             "--jurisdiction", jurisdiction, "--display-name", f"端到端{role}", "--password-stdin"],
+            input=E2E_PASSWORD + "\n", text=True, env=env, cwd=root, check=True, capture_output=True, timeout=120)
+
+
+@pytest.fixture
+def signed_in(app_server, browser_factory) -> Callable[..., BrowserSession]:
+    """``signed_in("/map?mode=2d", **browser_options)`` → a browser that signed in through the login form
+    (as the county leader unless ``user=`` says otherwise) and landed on that page."""
+
+    def open_page(path: str = "/", *, user: str = "e2e-leader", **options: Any) -> BrowserSession:
+        session = browser_factory(app_server.base_url, **options)
+        session.sign_in(user, E2E_PASSWORD, next_path=path)
+        return session
+
+    return open_page

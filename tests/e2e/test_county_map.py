@@ -46,10 +46,9 @@ def hostile_village(e2e_database):
 
 
 @pytest.fixture
-def map_session(app_server, browser_factory, hostile_village):
+def map_session(signed_in, hostile_village):
     def open_map(query: str = ""):
-        session = browser_factory(app_server.base_url, viewport=VIEWPORT)
-        session.goto(f"/map{query}")
+        session = signed_in(f"/map{query}", viewport=VIEWPORT)
         session.page.wait_for_selector("#countymap-map-deck canvas", timeout=60_000)
         session.wait_for_frames(20, timeout=90)
         session.wait_for_quiet(1500, timeout=120)

@@ -137,9 +137,10 @@ def test_idle_session_times_out(fresh, new_user) -> None:
     assert fresh.get("/_dash-layout").status_code == 200
     with fresh.session_transaction() as session:
         session[auth.SEEN_AT] -= 31 * 60  # last request 31 minutes ago
-    assert fresh.get("/_dash-layout").status_code == 401
-    page = fresh.get("/map")  # and the browser is sent to sign in again, told why
+    page = fresh.get("/map")  # the browser is sent to sign in again, told why
     assert page.status_code == 303 and "reason=expired" in page.headers["Location"]
+    assert "会话已超时" in fresh.get(page.headers["Location"]).text
+    assert fresh.get("/_dash-layout").status_code == 401
 
 
 def test_activity_keeps_the_session_alive_until_the_absolute_limit(fresh, new_user, web_app, monkeypatch) -> None:
