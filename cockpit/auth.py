@@ -26,8 +26,11 @@ from twin.auth import Permission, Principal, load_principal, principal_from_toke
 
 # session keys (short: the cookie carries them on every request)
 USER, LOGIN_AT, SEEN_AT, SID = "u", "t0", "t1", "sid"
-# Last-activity is rewritten at most this often: fewer Set-Cookie headers on a page that loads 200 tiles.
-SEEN_GRANULARITY_S = 30
+# Last-activity is rewritten at most once a minute. Each rewrite changes the cookie, and tiles are cached
+# by the browser with "Vary: Cookie" (their content depends on who asks): a cookie that changed on every
+# request would defeat that cache and send 200 Set-Cookie headers per map view. The idle limit is
+# thereby enforced up to a minute early, never late.
+SEEN_GRANULARITY_S = 60
 CLOCK_CONFIG = "COCKPIT_CLOCK"  # tests put a fake clock here
 
 _revoked: dict[str, float] = {}  # session id → when it would have expired anyway
@@ -70,7 +73,7 @@ def data_scope(principal: Principal | None) -> str | None:
 def bearer_token() -> str | None:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
-    return token.strip() or None if scheme.lower() == "bearer" else None
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
 def _resolve() -> Principal | None:
@@ -118,15 +121,14 @@ def end_session() -> None:
     sid = session.get(SID)
     if sid:
         settings = current_app.config["COCKPIT_SETTINGS"]
-        _revoke(str(sid), float(session.get(LOGIN_AT, 0)) + settings.session_max_hours * 3600)
+        _revoke(str(sid), float(session.get(LOGIN_AT, 0)) + settings.session_max_hours * 3600, now())
     session.clear()
     g.principal = None
     db.set_scope(None)
 
 
-def _revoke(sid: str, until: float) -> None:
+def _revoke(sid: str, until: float, t: float) -> None:
     with _revoked_lock:
-        t = time.time()
         for old in [k for k, v in _revoked.items() if v < t]:
             del _revoked[old]
         _revoked[sid] = until

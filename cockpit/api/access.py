@@ -120,7 +120,7 @@ def default_rules(dash_prefix: str, callback_check: Condition) -> dict[str, Rule
         f"{p}_dash-dependencies": AUTHENTICATED,
         f"{p}_reload-hash": AUTHENTICATED,
         f"{p}_dash-update-component": Rule("authenticated", condition=callback_check,
-                                           note="plus the permission of the page whose components it touches"),
+                                           note="the permission of each page whose components it touches"),
         # map data
         "tile_index": map_view,
         "tilejson": tiles,

@@ -26,7 +26,7 @@ def register(server: Flask, limiter: ratelimit.SlidingWindow) -> None:
         lang = lang_of(request.values.get("lang"))
         target = safe_next(request.values.get("next"))
         if request.method == "GET":
-            if auth.current_principal() is not None:
+            if _signed_in():
                 return redirect(target, 303)
             notice = {"expired": "login.expired", "signed_out": "login.signed_out"}.get(request.args.get("reason", ""))
             return _form(lang, target, notice=t(notice, lang) if notice else None)
@@ -45,6 +45,13 @@ def register(server: Flask, limiter: ratelimit.SlidingWindow) -> None:
         auth.end_session()
         query = "?reason=signed_out" + ("&lang=en" if lang == "en" else "")
         return redirect(f"{request.script_root}/login{query}", 303)
+
+
+def _signed_in() -> bool:
+    try:
+        return auth.current_principal() is not None
+    except AuthFailed:  # a stale bearer header: show the form rather than bounce back here
+        return False
 
 
 def _attempt(lang: str, target: str, limiter: ratelimit.SlidingWindow) -> ResponseReturnValue:
