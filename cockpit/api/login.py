@@ -10,12 +10,12 @@ from __future__ import annotations
 from flask import Flask, Response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
-from cockpit import auth, ratelimit
+from cockpit import auth, dash_guard, ratelimit
 from cockpit.api.errors import safe_next
 from cockpit.csrf import CsrfFailed, check_csrf, csrf_token
 from cockpit.i18n import lang_of, t
 from geodata.errors import AccountLocked, AuthFailed, SecondFactorRequired
-from twin.auth import audit, authenticate
+from twin.auth import Principal, audit, authenticate
 
 MAX_FIELD = 128
 
@@ -45,6 +45,16 @@ def register(server: Flask, limiter: ratelimit.SlidingWindow) -> None:
         auth.end_session()
         query = "?reason=signed_out" + ("&lang=en" if lang == "en" else "")
         return redirect(f"{request.script_root}/login{query}", 303)
+
+
+def _landing(principal: Principal, target: str) -> str:
+    """Where a plain sign-in goes: the overview, or the first page this user may see (an auditor's log)."""
+    if target != "/":
+        return target
+    pages = dash_guard.visible_pages(principal)
+    if not pages or any(p["relative_path"] == "/" for p in pages):
+        return target
+    return str(pages[0]["relative_path"])
 
 
 def _signed_in() -> bool:
@@ -82,7 +92,7 @@ def _attempt(lang: str, target: str, limiter: ratelimit.SlidingWindow) -> Respon
         return _form(lang, target, username=username, error=t("login.failed", lang), status=401,
                      need_totp=totp is not None)
     auth.start_session(principal)
-    return redirect(target, 303)
+    return redirect(_landing(principal, target), 303)
 
 
 def _form(lang: str, target: str, *, username: str = "", error: str | None = None, notice: str | None = None,

@@ -6,12 +6,13 @@ import re
 import uuid
 
 import mercantile
+import pyotp
 import pytest
 
 from cockpit import auth
 from cockpit.server import LIMITERS
 from tests.integration.conftest import WEB_PASSWORD, csrf_of, logout_token, sign_in
-from twin.auth import create_user
+from twin.auth import Principal, create_user, set_totp
 
 SEAT_TILE = mercantile.tile(120.905, 29.50, 12)
 VILLAGES = f"/tiles/villages/{SEAT_TILE.z}/{SEAT_TILE.x}/{SEAT_TILE.y}.mvt"
@@ -66,9 +67,26 @@ def test_login_redirects_to_a_same_site_next_only(fresh, new_user) -> None:
         assert sign_in(client, new_user, next=evil).headers["Location"] == "/", evil
 
 
+def test_a_user_without_the_overview_lands_on_a_page_they_may_see(fresh, web_users) -> None:
+    assert sign_in(fresh, web_users["auditor"]).headers["Location"] == "/audit"
+
+
 def test_login_escapes_what_it_echoes(fresh) -> None:
     response = sign_in(fresh, "<img src=x onerror=alert(1)>", "Wrong-Password-123")
     assert "<img src=x" not in response.text and "&lt;img src=x" in response.text
+
+
+def test_second_factor_is_asked_for_when_the_account_has_one(fresh, anonymous) -> None:
+    name = f"acl-adm-{uuid.uuid4().hex[:6]}"
+    create_user(name, WEB_PASSWORD, "sysadmin", "330624", "临时系统管理员")
+    uri = set_totp(name, Principal("acl-root", "sysadmin", "root", "330624"))
+    code = pyotp.parse_uri(uri).now()
+
+    first = sign_in(fresh, name)
+    assert first.status_code == 401 and 'name="totp"' in first.text and "动态验证码" in first.text
+    assert sign_in(fresh, name, totp=code).status_code == 303
+    token = anonymous.post("/api/v1/auth/token", json={"username": name, "password": WEB_PASSWORD})
+    assert token.status_code == 401 and token.get_json()["error"] == "second_factor_required"
 
 
 # -- (d) CSRF ----------------------------------------------------------------------------------------------
