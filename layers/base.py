@@ -63,6 +63,8 @@ class LayerSpec:
     # Drawn in 2D only: in 3D the same features are baked into the terrain's basemap texture, draped
     # exactly; flat copies would float off the relief (no terrain draping in the bundled deck.gl).
     flat_only: bool = False
+    # Built from personal data (aggregated or not): only for roles that may see it (never the kiosk).
+    personal: bool = False
     synthetic: bool = True
     fields: tuple[str, ...] = field(default=())
 

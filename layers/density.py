@@ -12,10 +12,11 @@ from layers.base import DEPTH_ON_TOP, LayerSpec, LegendItem, MapParams, lit, rgb
 RAMP = [[255, 255, 178], [254, 217, 118], [254, 178, 76], [253, 141, 60], [240, 59, 32], [189, 0, 38]]
 
 HEATMAP = LayerSpec(id="population-heatmap", title_zh="人口热力", title_en="Population heatmap", group="thematic",
+                    personal=True,
                     default_visible=False,
                     legend=(LegendItem("人口热力（汇总）", "Population heat (aggregated)", rgba("#f03b20"), "ramp"),))
 HEXAGONS = LayerSpec(id="population-hexagons", title_zh="人口六边形（三维）", title_en="Population hexagons (3D)",
-                     group="thematic", default_visible=False, tooltip="常住人口 {elevationValue}",
+                     group="thematic", default_visible=False, tooltip="常住人口 {elevationValue}", personal=True,
                      legend=(LegendItem("人口（1 km 六边形）", "Residents (1 km hexagons)", rgba("#fd8d3c"), "ramp"),))
 
 

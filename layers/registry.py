@@ -35,7 +35,9 @@ ALL_SPECS: tuple[LayerSpec, ...] = (
 )
 
 
-def county_map(params: MapParams, data: CountyMapData, load_options: dict[str, Any]) -> list[Built]:
+def county_map(params: MapParams, data: CountyMapData, load_options: dict[str, Any], *,
+               personal: bool = True) -> list[Built]:
+    """All layers, or (``personal=False``) none built from personal data, not even aggregated."""
     built: dict[str, dict[str, Any]] = {
         "terrain": terrain.build_terrain(params, load_options),
         "basemap": terrain.build_basemap(params),
@@ -60,4 +62,4 @@ def county_map(params: MapParams, data: CountyMapData, load_options: dict[str, A
         "village-labels": labels.build(labels.VILLAGE_LABELS, params, data.village_labels, 12),
         "township-labels": labels.build(labels.TOWNSHIP_LABELS, params, data.township_labels, 18),
     }
-    return [(spec, built[spec.id]) for spec in ALL_SPECS]
+    return [(spec, built[spec.id]) for spec in ALL_SPECS if personal or not spec.personal]

@@ -22,12 +22,12 @@ GRID_CELLS = LayerSpec(
     legend=(LegendItem("网格", "Grid cell", rgba("#2a9d8f"), "fill"),),
 )
 ADDRESSES = LayerSpec(
-    id="addresses", title_zh="标准地址", title_en="Standard addresses", group="thematic", min_zoom=10,
+    id="addresses", title_zh="标准地址", title_en="Standard addresses", group="thematic", min_zoom=10, personal=True,
     default_visible=False, tooltip="{full_text}", fields=("full_text", "code", "count"),
     legend=(LegendItem("标准地址", "Standard address", rgba("#b5179e"), "point"),),
 )
 POPULATION = LayerSpec(
-    id="population", title_zh="人口分布（汇总）", title_en="Population (aggregated)", group="thematic",
+    id="population", title_zh="人口分布（汇总）", title_en="Population (aggregated)", group="thematic", personal=True,
     min_zoom=8, default_visible=False, tooltip="常住人口 {residents}\n65岁以上 {over_65}",
     fields=("residents", "over_65"),
     legend=(LegendItem("人口（圆越大人越多）", "Residents (larger = more)", rgba("#e63946"), "point"),),

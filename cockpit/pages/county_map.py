@@ -7,6 +7,7 @@ from typing import Any
 import dash
 from dash import Input, Output, State, html
 
+from cockpit import auth
 from cockpit.components import deckmap
 from cockpit.components.attrs import with_attrs
 from cockpit.i18n import t
@@ -16,6 +17,7 @@ from layers import labels as label_layers
 from layers.base import MapParams, Mode, Theme
 from layers.registry import CountyMapData, county_map
 from twin import map_data
+from twin.auth import Permission
 
 dash.register_page(__name__, path="/map", name="县域一张图", title="县域一张图 · 新昌县数字孪生驾驶舱", order=1)
 
@@ -28,7 +30,13 @@ def _params(query: dict[str, str]) -> MapParams:
     return MapParams(theme=theme, mode=mode, lang="en" if query.get("lang") == "en" else "zh")
 
 
-def _map_data() -> CountyMapData:
+def _may_see_personal() -> bool:
+    principal = auth.current_principal()
+    return principal is not None and (principal.can(Permission.PERSONAL_AGGREGATE)
+                                      or principal.can(Permission.PERSONAL_MASKED))
+
+
+def _map_data(personal: bool) -> CountyMapData:
     townships: list[dict[str, Any]] = []
     villages: list[dict[str, Any]] = []
     for label in map_data.labels():
@@ -44,14 +52,15 @@ def _map_data() -> CountyMapData:
         incidents=map_data.incidents(),
         resources=map_data.resources(),
         warnings=map_data.warnings(),
-        density=map_data.population_density(),
+        density=map_data.population_density() if personal else [],
         parcels=map_data.park_parcels(),
     )
 
 
 def layout(**query: str) -> html.Div:
     params = _params(query)
-    built = county_map(params, _map_data(), WORKER_LOAD_OPTIONS)
+    personal = _may_see_personal()
+    built = county_map(params, _map_data(personal), WORKER_LOAD_OPTIONS, personal=personal)
     return with_attrs(html.Div(
         [
             html.Header([

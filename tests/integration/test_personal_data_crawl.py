@@ -76,3 +76,10 @@ def test_no_personal_numbers_in_pages_and_cards(client_as, demo_database, role: 
         len(codes) // 3 if role == "commander" else len(codes))  # the cards were really rendered
     for body in bodies:
         assert not leaks(body)
+
+
+def test_the_kiosk_map_carries_no_personal_layers(client_as) -> None:
+    kiosk = client_as("kiosk").post("/_dash-update-component", json=page_route("/map")).get_data(as_text=True)
+    planner = client_as("planner").post("/_dash-update-component", json=page_route("/map")).get_data(as_text=True)
+    for layer_id in ('"population-heatmap"', '"population-hexagons"', '"population"', '"addresses"'):
+        assert layer_id not in kiosk and layer_id in planner, layer_id
