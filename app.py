@@ -137,6 +137,24 @@ def cmd_users_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users_totp(args: argparse.Namespace) -> int:
+    from twin.auth import COUNTY_CODE, Principal, set_totp
+
+    # The console operator acts as a system administrator: whoever runs this already controls the server.
+    operator = Principal(username="console", role="sysadmin", display_name="console", jurisdiction_code=COUNTY_CODE)
+    uri = set_totp(args.username, operator)
+    print("scan once in an authenticator app (not shown again):")
+    print(uri)
+    return 0
+
+
+def cmd_audit_prune(args: argparse.Namespace) -> int:
+    from twin.auth.audit import prune_audit
+
+    print(f"removed {prune_audit(args.older_than_months)} audit entries older than {args.older_than_months} months")
+    return 0
+
+
 def _progress(message: str) -> None:
     print(f"  {message}", flush=True)
 
@@ -196,6 +214,15 @@ def build_parser() -> argparse.ArgumentParser:
                              "village)")
     create.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
     create.set_defaults(func=cmd_users_create)
+    totp = users_sub.add_parser("totp", help="give a user a (new) TOTP second factor; prints the otpauth URI once")
+    totp.add_argument("--username", required=True)
+    totp.set_defaults(func=cmd_users_totp)
+
+    audit = sub.add_parser("audit", help="audit log retention")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    prune = audit_sub.add_parser("prune", help="delete entries older than N months (at least 6)")
+    prune.add_argument("--older-than-months", type=int, required=True)
+    prune.set_defaults(func=cmd_audit_prune)
     return parser
 
 

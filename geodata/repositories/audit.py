@@ -9,7 +9,7 @@ from typing import Any
 from psycopg.types.json import Jsonb
 from sqlalchemy import Connection, text
 
-from geodata.db import get_engine
+from geodata.db import get_engine, get_owner_engine
 
 
 @dataclass(frozen=True)
@@ -81,3 +81,10 @@ def count_recent(username: str, action: str, outcome: str, since: datetime) -> i
     with get_engine().connect() as conn:
         return int(conn.execute(sql, {"username": username, "action": action, "outcome": outcome,
                                       "since": since}).scalar_one())
+
+
+def prune_before(cutoff: datetime) -> int:
+    """Retention: delete entries older than ``cutoff``. Runs as the schema owner — the application role
+    may not delete audit entries at all."""
+    with get_owner_engine().begin() as conn:
+        return int(conn.execute(text("DELETE FROM audit_log WHERE at < :c"), {"c": cutoff}).rowcount)

@@ -20,6 +20,7 @@ ROAD = (244, 162, 97)
 LABEL = (240, 246, 252)
 BASEMAP_RIVER = (48, 150, 220)  # rivers as baked into the dark basemap texture
 BACKGROUND = (5, 11, 24)
+HOSTILE = "<img src=x onerror=alert(1)><b>x</b>"
 
 
 def pixel_of(lon: float, lat: float, box: dict, view: dict) -> tuple[float, float]:
@@ -41,7 +42,7 @@ def hostile_village(e2e_database):
         code, lon, lat = conn.execute(text("""
             SELECT code, ST_X(label_point), ST_Y(label_point) FROM admin_area
             WHERE level = 'village' ORDER BY code DESC LIMIT 1""")).one()
-        conn.execute(text("UPDATE admin_area SET name = '<b>x</b>' WHERE code = :c"), {"c": code})
+        conn.execute(text("UPDATE admin_area SET name = :n WHERE code = :c"), {"n": HOSTILE, "c": code})
     return code, lon, lat
 
 
@@ -125,15 +126,22 @@ def test_hover_tooltip_shows_markup_as_text(map_session, hostile_village) -> Non
     session = map_session("?mode=2d")
     view = COUNTY_HOME.as_dict("2d")
     x, y = pixel_of(lon, lat, deck_box(session), view)
+    dialogs: list[str] = []
+    session.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     tooltip = session.page.locator("#countymap-map-tooltip")
     for dx in (0, 2, -2, 4):
         session.page.mouse.move(x + dx, y + dx)
         session.wait(0.6)
-        if tooltip.is_visible() and "<b>x</b>" in tooltip.inner_text():
+        if tooltip.is_visible() and HOSTILE in tooltip.inner_text():
             break
-    assert "<b>x</b>" in tooltip.inner_text()
+    assert HOSTILE in tooltip.inner_text()
     assert code in tooltip.inner_text()
-    assert tooltip.locator("b").count() == 0  # the tags were not parsed as HTML
+    assert tooltip.locator("b").count() == 0 and tooltip.locator("img").count() == 0  # text, not HTML
+    session.page.mouse.click(x, y)  # the card behind the click shows the name as text too
+    session.page.mouse.move(x + 1, y + 1)
+    card = session.page.wait_for_selector("#countymap-card-name", timeout=15_000)
+    assert card.inner_text() == HOSTILE and session.page.locator("#countymap-card img").count() == 0
+    assert dialogs == []
     session.screenshot("county-map-hover-tooltip")
     session.assert_clean()
 

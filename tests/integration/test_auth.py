@@ -438,3 +438,25 @@ def test_demo_load_creates_the_demo_users_and_prints_a_generated_password_once(s
     finally:
         engine.dispose()
     assert len(rows) == len(DEMO_USERS) and all(is_demo for _, is_demo in rows)
+
+
+def test_audit_retention_keeps_at_least_six_months(demo_database) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import text
+
+    from geodata.errors import ValidationFailed
+    from twin.auth.audit import prune_audit
+
+    engine = demo_database["engine"]
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO audit_log (at, action, outcome, detail) VALUES (:old, 'old', 'ok', '{}'), "
+                          "(:recent, 'recent', 'ok', '{}')"),
+                     {"old": datetime.now(UTC) - timedelta(days=400), "recent": datetime.now(UTC) - timedelta(days=150)})
+    with pytest.raises(ValidationFailed):
+        prune_audit(3)
+    assert prune_audit(12) >= 1
+    with engine.connect() as conn:
+        actions = set(conn.execute(text("SELECT action FROM audit_log WHERE action IN ('old', 'recent', 'audit.prune')"))
+                      .scalars())
+    assert actions == {"recent", "audit.prune"}

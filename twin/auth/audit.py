@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -107,3 +107,16 @@ def _ip(value: str | None) -> str | None:
         return str(ipaddress.ip_address(value.strip()))
     except ValueError:
         return None
+
+
+MIN_RETENTION_MONTHS = 6  # MLPS 2.0 level 3: audit records kept at least six months
+
+
+def prune_audit(months: int, *, now: datetime | None = None) -> int:
+    """Delete audit entries older than ``months`` (never fewer than six); the pruning is itself audited."""
+    if months < MIN_RETENTION_MONTHS:
+        raise ValidationFailed(f"audit entries must be kept at least {MIN_RETENTION_MONTHS} months")
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=31 * months)
+    removed = repo.prune_before(cutoff)
+    audit(None, "audit.prune", detail={"months": months, "cutoff": cutoff.isoformat(), "removed": removed})
+    return removed
