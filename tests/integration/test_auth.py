@@ -452,11 +452,12 @@ def test_audit_retention_keeps_at_least_six_months(demo_database) -> None:
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO audit_log (at, action, outcome, detail) VALUES (:old, 'old', 'ok', '{}'), "
                           "(:recent, 'recent', 'ok', '{}')"),
-                     {"old": datetime.now(UTC) - timedelta(days=400), "recent": datetime.now(UTC) - timedelta(days=150)})
+                     {"old": datetime.now(UTC) - timedelta(days=400),
+                      "recent": datetime.now(UTC) - timedelta(days=150)})
     with pytest.raises(ValidationFailed):
         prune_audit(3)
     assert prune_audit(12) >= 1
     with engine.connect() as conn:
-        actions = set(conn.execute(text("SELECT action FROM audit_log WHERE action IN ('old', 'recent', 'audit.prune')"))
-                      .scalars())
+        actions = set(conn.execute(text(
+            "SELECT action FROM audit_log WHERE action IN ('old', 'recent', 'audit.prune')")).scalars())
     assert actions == {"recent", "audit.prune"}
