@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from geodata.errors import NotFound, ValidationFailed
+from geodata.db import COUNTY_SCOPE
+from geodata.errors import Forbidden, NotFound, ValidationFailed
 from geodata.repositories import admin, elevation, map_layers
+from twin.auth import Principal
 
 CODE_LENGTHS = {6, 9, 12}
 
@@ -35,9 +37,14 @@ def township_outlines() -> dict[str, Any]:
     return admin.outline_geojson("township", 0.0003)
 
 
-def area_card(code: str) -> dict[str, Any]:
+def area_card(principal: Principal | None, code: str) -> dict[str, Any]:
+    """Name, parent and resident/household totals of an area — inside the caller's jurisdiction only."""
     if not (code.isdigit() and len(code) in CODE_LENGTHS):
         raise ValidationFailed("an administrative code has 6, 9 or 12 digits")
+    if principal is None or principal.data_scope is None:
+        raise Forbidden("no access to area figures")
+    if principal.data_scope != COUNTY_SCOPE and not code.startswith(principal.data_scope):
+        raise Forbidden("该村社区不在您的辖区 / this area is outside your jurisdiction")
     card = admin.area_card(code)
     if card is None:
         raise NotFound(f"no administrative area with code {code}")

@@ -93,7 +93,7 @@ def show_card(click: dict[str, Any] | None, lang: str | None) -> Any:
     if (click or {}).get("layerId") != "villages" or not props.get("code"):
         return dash.no_update
     try:
-        card = map_data.area_card(str(props["code"]))
+        card = map_data.area_card(auth.current_principal(), str(props["code"]))
     except CockpitError as exc:
         return html.P(exc.user_message, className="error")
     return _card(card, lang)
