@@ -6,6 +6,8 @@ from pathlib import Path
 
 import dash
 from dash import Dash, Input, Output, dcc, html
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cockpit import auth, dash_guard, ratelimit, security_headers
 from cockpit.api import access, errors, health, login, raster_tiles, tiles, token
@@ -48,6 +50,13 @@ def _shell() -> html.Div:
     ], id="app-root")
 
 
+def trust_proxies(server: Flask, hops: int) -> None:
+    """Take the client address from X-Forwarded-For, for exactly ``hops`` reverse proxies of ours:
+    trusting more would let a client forge the address that lands in the audit log."""
+    if hops:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
+
+
 def create_app(settings: Settings) -> Dash:
     app = Dash(
         __name__,
@@ -69,6 +78,7 @@ def create_app(settings: Settings) -> Dash:
         Output("app-lang", "data"), Input("app-url", "search"),
     )
     server = app.server
+    trust_proxies(server, settings.trusted_proxies)
     server.config["SECRET_KEY"] = server_secret()  # Flask signs the session with its own salt
     server.config["COCKPIT_SETTINGS"] = settings
     limiters = {"login": ratelimit.SlidingWindow(settings.login_rate_per_minute),

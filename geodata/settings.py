@@ -42,6 +42,10 @@ class Settings(BaseSettings):
         default=None, description="Secure flag on the session cookie; unset = on in production (served over HTTPS)"
     )
     max_upload_mb: int = Field(default=50, gt=0, description="largest request body accepted")
+    trusted_proxies: int = Field(
+        default=0, ge=0, le=5,
+        description="reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (audit IPs, limits)",
+    )
     login_rate_per_minute: int = Field(default=10, gt=0, description="login/token attempts per IP and per username")
     api_rate_per_minute: int = Field(default=600, gt=0, description="/api/ requests per caller")
 
