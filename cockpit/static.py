@@ -1,7 +1,7 @@
 """Static files the browser needs outside Dash's page-script loading: loaders.gl workers and the font.
 
 loaders.gl (inside deckgl-dash's deck.gl bundle) parses MVT and terrain tiles in Web Workers and, unless
-told otherwise, fetches the worker scripts from unpkg.com — which fails offline and would leak requests.
+told otherwise, fetches the worker scripts from a public CDN — which fails offline and would leak requests.
 The workers are vendored under ``assets/vendor/loaders.gl-<version>/`` and served here; layers point at
 them through ``loadOptions``.
 
