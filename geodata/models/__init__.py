@@ -16,7 +16,7 @@ from geodata.models.park import (
     ParkParcel,
     ParkProject,
 )
-from geodata.models.security import AppUser, AuditLog
+from geodata.models.security import AppUser, AuditLog, RevokedSession
 
 __all__ = [
     "METRIC_SRID",
@@ -24,6 +24,7 @@ __all__ = [
     "AdminArea",
     "AppUser",
     "AuditLog",
+    "RevokedSession",
     "Base",
     "Building",
     "ContingencyPlan",

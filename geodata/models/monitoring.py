@@ -45,6 +45,9 @@ class Reading(Base):
     observed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     value: Mapped[float] = mapped_column(Float)
     is_synthetic: Mapped[bool] = mapped_column(default=True, server_default="true")
+    # The client's id for the reading: re-sending it is a no-op even with a different time or value.
+    ingest_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Warning(SyntheticMixin, Base):
@@ -86,3 +89,5 @@ class KpiValue(Base):
     observed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     value: Mapped[float] = mapped_column(Float)
     is_synthetic: Mapped[bool] = mapped_column(default=True, server_default="true")
+    ingest_id: Mapped[str | None] = mapped_column(String(80), unique=True)
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -74,3 +74,12 @@ class AuditLog(Base):
     outcome: Mapped[str] = mapped_column(String(10), default="ok")
     client_ip: Mapped[str | None] = mapped_column(INET)
     detail: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+
+
+class RevokedSession(Base):
+    """Signed-out browser sessions: the cookie is client-side, so every app process checks this list."""
+
+    __tablename__ = "revoked_session"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)  # droppable after this
