@@ -33,7 +33,7 @@ EXPECTED = {
                   P.EXPORT},
     "grid_worker": {P.MAP_VIEW, P.PERSONAL_MASKED, P.EVENT_HANDLE},
     "planner": {P.MAP_VIEW, P.PERSONAL_AGGREGATE, P.QUERY_RUN, P.EXPORT},
-    "dataadmin": {P.MAP_VIEW, P.IMPORT},
+    "dataadmin": {P.MAP_VIEW, P.IMPORT, P.FEED_INGEST},
     "sysadmin": {P.USERS_MANAGE},
     "auditor": {P.AUDIT_READ},
     "kiosk": {P.MAP_VIEW},

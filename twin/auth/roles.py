@@ -44,7 +44,7 @@ ROLE_PERMISSIONS: Final[dict[str, frozenset[Permission]]] = {
                             P.EVENT_HANDLE, P.QUERY_RUN, P.EXPORT}),
     "grid_worker": frozenset({P.MAP_VIEW, P.PERSONAL_MASKED, P.EVENT_HANDLE}),
     "planner": frozenset({P.MAP_VIEW, P.PERSONAL_AGGREGATE, P.QUERY_RUN, P.EXPORT}),
-    "dataadmin": frozenset({P.MAP_VIEW, P.IMPORT}),
+    "dataadmin": frozenset({P.MAP_VIEW, P.IMPORT, P.FEED_INGEST}),  # data admins run the sensor feeds
     "sysadmin": frozenset({P.USERS_MANAGE}),
     "auditor": frozenset({P.AUDIT_READ}),
     "kiosk": frozenset({P.MAP_VIEW}),
