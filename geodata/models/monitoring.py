@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import CheckConstraint, DateTime, Float, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -52,7 +52,13 @@ class Reading(Base):
 
 class Warning(SyntheticMixin, Base):
     __tablename__ = "warning"
-    __table_args__ = (CheckConstraint("level IN ('blue','yellow','orange','red')", name="level"),)
+    __table_args__ = (
+        CheckConstraint("level IN ('blue','yellow','orange','red')", name="level"),
+        # Live ingest may evaluate one sensor in two batches at once: the database keeps one open warning
+        # per kind and sensor (migration 0006).
+        Index("ux_warning_open_sensor_kind", "sensor_id", "kind", unique=True,
+              postgresql_where=text("lifted_at IS NULL AND sensor_id IS NOT NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))  # rainstorm / river_level / typhoon / fume …
