@@ -7,14 +7,13 @@ request (``load_principal``), so a demotion or deactivation takes effect at once
 
 Timeouts are checked here, on the server, from the signed values: idle (``session_idle_minutes``) and
 absolute (``session_max_hours``). Flask's cookie session is client-side, so a copied cookie would outlive
-a logout; logged-out session ids are therefore remembered in this process until they would have expired
-anyway (``_revoked``).
+a logout; logged-out session ids are therefore kept in the database (twin.auth.sessions), where every
+process sees them, until they would have expired anyway.
 """
 
 from __future__ import annotations
 
 import secrets
-import threading
 import time
 from collections.abc import Callable
 
@@ -23,6 +22,7 @@ from flask import current_app, g, has_request_context, request, session
 from geodata import db
 from geodata.errors import AuthFailed, Forbidden
 from twin.auth import Permission, Principal, load_principal, principal_from_token
+from twin.auth.sessions import revoke_session, session_revoked
 
 # session keys (short: the cookie carries them on every request)
 USER, LOGIN_AT, SEEN_AT, SID = "u", "t0", "t1", "sid"
@@ -32,9 +32,6 @@ USER, LOGIN_AT, SEEN_AT, SID = "u", "t0", "t1", "sid"
 # thereby enforced up to a minute early, never late.
 SEEN_GRANULARITY_S = 60
 CLOCK_CONFIG = "COCKPIT_CLOCK"  # tests put a fake clock here
-
-_revoked: dict[str, float] = {}  # session id → when it would have expired anyway
-_revoked_lock = threading.Lock()
 
 
 def now() -> float:
@@ -102,9 +99,9 @@ def _resolve() -> Principal | None:
 def _expired(t: float) -> bool:
     settings = current_app.config["COCKPIT_SETTINGS"]
     login_at, seen_at = float(session.get(LOGIN_AT, 0)), float(session.get(SEEN_AT, 0))
-    if _is_revoked(str(session.get(SID, ""))):
+    if (t - seen_at > settings.session_idle_minutes * 60) or (t - login_at > settings.session_max_hours * 3600):
         return True
-    return (t - seen_at > settings.session_idle_minutes * 60) or (t - login_at > settings.session_max_hours * 3600)
+    return session_revoked(str(session.get(SID, "")))
 
 
 def start_session(principal: Principal) -> None:
@@ -121,22 +118,10 @@ def end_session() -> None:
     sid = session.get(SID)
     if sid:
         settings = current_app.config["COCKPIT_SETTINGS"]
-        _revoke(str(sid), float(session.get(LOGIN_AT, 0)) + settings.session_max_hours * 3600, now())
+        revoke_session(str(sid), float(session.get(LOGIN_AT, 0)) + settings.session_max_hours * 3600, now())
     session.clear()
     g.principal = None
     db.set_scope(None)
-
-
-def _revoke(sid: str, until: float, t: float) -> None:
-    with _revoked_lock:
-        for old in [k for k, v in _revoked.items() if v < t]:
-            del _revoked[old]
-        _revoked[sid] = until
-
-
-def _is_revoked(sid: str) -> bool:
-    with _revoked_lock:
-        return sid in _revoked
 
 
 def client_ip() -> str | None:

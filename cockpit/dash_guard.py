@@ -30,7 +30,7 @@ from flask import g, has_request_context, request
 from cockpit import auth
 from cockpit.i18n import lang_of, t
 from geodata import db
-from geodata.errors import CockpitError
+from geodata.errors import CockpitError, ValidationFailed
 from twin.auth import Permission, Principal
 
 log = logging.getLogger(__name__)
@@ -135,8 +135,13 @@ def strip_validation_layout(app: dash.Dash) -> None:
 # -- callbacks -------------------------------------------------------------------------------------------
 def callback_allowed(principal: Principal) -> bool:
     body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return True  # not a callback: Dash answers the malformed request itself
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str) \
+            or not isinstance(body.get("outputs"), (dict, list)) \
+            or not all(isinstance(body.get(k, []), list) for k in ("inputs", "state")):
+        # Dash would fail on it deep inside its dispatcher (a 500); say what is wrong instead
+        raise ValidationFailed("回调请求格式不正确 / malformed callback request")
+    if body["output"] not in dash.get_app().callback_map:
+        raise ValidationFailed("没有这个回调 / no such callback")
     prefixes = {page_prefix(p): page_permission(p) for p in dash.page_registry.values()}
     for component_id in set(_ids(body.get("outputs"))) | set(_ids(body.get("inputs"))) | set(_ids(body.get("state"))):
         if component_id.startswith(SHELL_PREFIXES):

@@ -113,9 +113,19 @@ def test_app_error_pages_in_both_shapes(client) -> None:
     page = client.get("/login/../nope", headers={"Accept": "text/html"})
     assert client.get("/tiles/nosuchlayer/1/1/1.mvt").get_json()["error"] == "not_found"
     broken = client.post("/_dash-update-component", json={"output": "nothing"})
-    assert broken.status_code == 500 and broken.is_json and not [k for k in LEAKS if k in broken.text]
+    assert broken.status_code == 400 and broken.is_json and not [k for k in LEAKS if k in broken.text]
     assert page.status_code in (200, 404)  # a page route answers the Dash shell or a 404 page, never a trace
     assert "Traceback" not in page.text
+
+
+@pytest.mark.parametrize("body", [
+    b"{not json", b"[]", b'{"output": 3}', b'{"output": "x.y", "outputs": {"id": "x", "property": "y"}}',
+    b'{"output": "app-lang.data", "outputs": {"id": "app-lang", "property": "data"}, "inputs": "x"}',
+])
+def test_malformed_callback_requests_get_400_with_a_reason(client, body: bytes) -> None:
+    response = client.post("/_dash-update-component", data=body, content_type="application/json")
+    assert response.status_code == 400 and response.is_json
+    assert "callback" in response.get_json()["message"] and not [k for k in LEAKS if k in response.text]
 
 
 def test_english_error_page(failing) -> None:

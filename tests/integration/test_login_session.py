@@ -198,6 +198,19 @@ def test_a_copied_cookie_is_dead_after_logout(fresh, new_user, web_app) -> None:
     assert replay.get("/_dash-layout").status_code == 401
 
 
+def test_logout_is_kept_in_the_database_for_every_process(fresh, new_user, web_app, demo_database) -> None:
+    from sqlalchemy import text
+
+    assert sign_in(fresh, new_user).status_code == 303
+    sid = web_app.server.session_interface.get_signing_serializer(web_app.server).loads(
+        fresh.get_cookie("cockpit_session").value)[auth.SID]
+    fresh.post("/logout", data={"csrf_token": logout_token(fresh)})
+    with demo_database["engine"].connect() as conn:
+        left = conn.execute(text("SELECT expires_at - now() FROM revoked_session WHERE sid = :s"), {"s": sid}).scalar()
+    hours = web_app.server.config["COCKPIT_SETTINGS"].session_max_hours
+    assert left is not None and abs(left.total_seconds() - hours * 3600) < 120
+
+
 def test_logout_is_audited(fresh, new_user, demo_database) -> None:
     from sqlalchemy import text
 
