@@ -52,6 +52,14 @@ def current_principal() -> Principal | None:
     return principal
 
 
+def require_principal() -> Principal:
+    """The signed-in caller of a route whose access rule already ran; the services check permissions."""
+    principal = current_principal()
+    if principal is None:
+        raise AuthFailed("请先登录 / please sign in")
+    return principal
+
+
 def require(permission: Permission) -> Principal:
     """For callbacks and services called from the web layer: the principal, if it holds ``permission``."""
     principal = current_principal()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from geodata.codes import is_valid_id_number
 from geodata.errors import Forbidden, NotFound, ValidationFailed
 from geodata.protect import ID_NUMBER_CONTEXT, NAME_CONTEXT, PHONE_CONTEXT, DataProtector, load_key
 from geodata.repositories import people
@@ -13,6 +14,7 @@ from geodata.settings import get_settings
 from twin.auth import Permission, Principal, audit
 
 MIN_REASON_CHARS = 4
+MAX_PAGE = 200
 SPECIAL_GROUP_TAGS = {"elderly_alone", "disabled", "key_care", "low_income"}
 
 
@@ -22,6 +24,27 @@ class UnmaskRequest:
     client_ip: str | None = None
 
 
+@dataclass(frozen=True)
+class ResidentQuery:
+    """A search of the resident registry: by village (12 digits) or grid cell, or one exact ID number."""
+
+    village: str | None = None
+    grid: str | None = None
+    id_number: str | None = None
+    limit: int = 50
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        if self.village is not None and not (len(self.village) == 12 and self.village.isdigit()):
+            raise ValidationFailed("村（社区）代码应为12位数字 / a village code has 12 digits")
+        if self.grid is not None and not (12 < len(self.grid) <= 15 and self.grid.isdigit()):
+            raise ValidationFailed("网格代码格式不正确 / malformed grid code")
+        if self.id_number is not None and not is_valid_id_number(self.id_number):
+            raise ValidationFailed("身份证号码无效 / not a valid ID number")
+        if not 1 <= self.limit <= MAX_PAGE or self.offset < 0:
+            raise ValidationFailed(f"每页1至{MAX_PAGE}条 / limit must be 1..{MAX_PAGE}, offset ≥ 0")
+
+
 @lru_cache(maxsize=1)
 def _protector() -> DataProtector:
     settings = get_settings()
@@ -29,21 +52,62 @@ def _protector() -> DataProtector:
     return DataProtector(load_key(configured, settings.data_dir, create=False))
 
 
-def resident_card(principal: Principal, resident_id: int, unmask: UnmaskRequest | None = None) -> dict[str, Any]:
+def search_residents(principal: Principal, query: ResidentQuery, client_ip: str | None = None) -> dict[str, Any]:
+    """One page of masked residents inside the caller's jurisdiction: the database limits a commander to
+    their township (row-level security); a grid worker is limited here to their grid cells or village."""
+    if not principal.can(Permission.PERSONAL_MASKED):
+        raise Forbidden("your role may not see individual residents")
+    village, grids = query.village, [query.grid] if query.grid else None
+    if principal.role == "grid_worker":
+        own = list(principal.grid_codes)
+        if own:
+            grids = [g for g in (grids or own) if g in own]
+        else:
+            mine = principal.village_code or ""
+            village = mine if village in (None, mine) else "-"  # another village: nothing
+            grids = [g for g in grids or [] if g.startswith(mine)] if grids else None
+        if grids == []:
+            grids = ["-"]
+    id_hmac = _protector().lookup_hash(query.id_number) if query.id_number else None
+    total, rows = people.list_residents(village=village, grids=grids, id_hmac=id_hmac,
+                                        limit=query.limit, offset=query.offset)
+    # a search of personal data is itself audited: what was asked (the ID number only masked), how many
+    audit(principal, "search", object_type="resident", client_ip=client_ip,
+          detail={"village": query.village, "grid": query.grid, "id_number": query.id_number, "total": total})
+    return {"total": total, "limit": query.limit, "offset": query.offset,
+            "items": [_masked(row, principal) for row in rows]}
+
+
+def _masked(row: dict[str, Any], principal: Principal) -> dict[str, Any]:
+    return {"id": row["id"], "name": row["name_masked"], "id_number": row["id_number_masked"],
+            "phone": row["phone_masked"], "gender": row["gender"], "birth_year": row["birth_year"],
+            "relation": row["relation"], "household_no": row["household_no"], "address": row["address"],
+            "grid_code": row["grid_code"],
+            "tags": [t for t in row.get("tags") or [] if t in SPECIAL_GROUP_TAGS]
+            if principal.can(Permission.PERSONAL_UNMASK) else [], "masked": True}
+
+
+def resident_card(principal: Principal, resident_id: int, unmask: UnmaskRequest | None = None, *,
+                  client_ip: str | None = None) -> dict[str, Any]:
     """A resident's card: masked fields; special-group tags only for roles that handle them."""
     if not principal.can(Permission.PERSONAL_MASKED):
         raise Forbidden("your role may not see individual residents")
     card = people.resident_card(resident_id)
     if card is None:  # outside the caller's jurisdiction looks exactly like non-existent
         raise NotFound("no such resident in your jurisdiction")
-    card = {"id": card["id"], "name": card["name_masked"], "id_number": card["id_number_masked"],
-            "phone": card["phone_masked"], "gender": card["gender"], "birth_year": card["birth_year"],
-            "relation": card["relation"], "address": card["address"], "grid_code": card["grid_code"],
-            "tags": [t for t in card["tags"] or [] if t in SPECIAL_GROUP_TAGS]
-            if principal.can(Permission.PERSONAL_UNMASK) else [], "masked": True}
+    if principal.role == "grid_worker" and not _in_grid_workers_area(principal, card["grid_code"]):
+        raise NotFound("no such resident in your jurisdiction")
+    card = _masked(card, principal)
     if unmask is not None:
         card.update(_unmask(principal, resident_id, unmask))
+    else:
+        audit(principal, "view", object_type="resident", object_id=str(resident_id), client_ip=client_ip)
     return card
+
+
+def _in_grid_workers_area(principal: Principal, grid_code: str) -> bool:
+    own = principal.grid_codes
+    return grid_code in own if own else grid_code.startswith(principal.village_code or "-")
 
 
 def _unmask(principal: Principal, resident_id: int, request: UnmaskRequest) -> dict[str, Any]:
