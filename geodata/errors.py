@@ -68,3 +68,10 @@ class SecondFactorRequired(AuthFailed):
 
     http_status = 401
     code = "second_factor_required"
+
+
+class PayloadTooLarge(ValidationFailed):
+    """A request with more items than one call may carry (e.g. an ingest batch over its limit)."""
+
+    http_status = 413
+    code = "payload_too_large"

@@ -131,6 +131,10 @@ def default_rules(dash_prefix: str, callback_check: Condition) -> dict[str, Rule
         "residents_search": requires(Permission.PERSONAL_MASKED),
         "resident_card": requires(Permission.PERSONAL_MASKED),
         "resident_unmask": requires(Permission.PERSONAL_MASKED, Permission.PERSONAL_UNMASK),
+        # live data: feeds post readings with a feed.ingest token; the cockpit reads them
+        "readings_ingest": requires(Permission.FEED_INGEST),
+        "indicators": map_view,
+        "sensors": map_view,
     }
 
 

@@ -14,6 +14,7 @@ WEB_ROLES = {
     "commander": ("commander", "A"),
     "auditor": ("auditor", None),
     "sysadmin": ("sysadmin", None),
+    "dataadmin": ("dataadmin", None),
 }
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
