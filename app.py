@@ -3,6 +3,7 @@
     python app.py run [--host H] [--port P]
     python app.py db upgrade | db status | db stop
     python app.py demo load [--scale S] [--seed N] [--if-empty]
+    python app.py feed [--url U] [--username U --password P | --token T] [--speed X] [--storm] [--once]
     python app.py users create --username U --role R --jurisdiction CODE [--display-name N] [--password-stdin]
 """
 
@@ -155,6 +156,29 @@ def cmd_audit_prune(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_feed(args: argparse.Namespace) -> int:
+    import os
+
+    from twin.feed.client import FeedHttpError
+    from twin.feed.runner import FeedOptions, run
+
+    if args.speed <= 0 or (args.duration is not None and args.duration <= 0):
+        print("error: --speed and --duration must be positive", file=sys.stderr)
+        return 2
+    options = FeedOptions(url=args.url, username=args.username,
+                          password=args.password or os.environ.get("COCKPIT_DEMO_PASSWORD"),
+                          token=args.token or os.environ.get("COCKPIT_FEED_TOKEN"), speed=args.speed,
+                          duration=args.duration, storm=args.storm, once=args.once, start=args.start)
+    try:
+        return run(options)
+    except ValueError as exc:  # a bad --start
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except FeedHttpError as exc:  # refused sign-in or sensor list: retrying would not help
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
 def _progress(message: str) -> None:
     print(f"  {message}", flush=True)
 
@@ -194,7 +218,22 @@ def build_parser() -> argparse.ArgumentParser:
     imp = sub.add_parser("import", help="import GeoJSON / Shapefile / GeoPackage / CSV")
     imp.add_argument("files", nargs="+")
     imp.set_defaults(func=_not_yet(10, "import"))
-    sub.add_parser("feed", help="simulate live sensor feeds").set_defaults(func=_not_yet(5, "feed"))
+    feed = sub.add_parser(
+        "feed", help="simulate live sensor feeds through the ingest API",
+        description="Post realistic sensor readings (rain, rivers, weather, restaurant fume, traffic, parking) and "
+                    "indicator updates to POST /api/v1/readings, one round per simulated minute.")
+    feed.add_argument("--url", default="http://127.0.0.1:8050", help="the cockpit (default http://127.0.0.1:8050)")
+    feed.add_argument("--username", help="an account with feed.ingest and map.view (e.g. dataadmin)")
+    feed.add_argument("--password", help="its password (default: $COCKPIT_DEMO_PASSWORD)")
+    feed.add_argument("--token", help="a bearer token with scopes feed.ingest and map.view "
+                                      "(default: $COCKPIT_FEED_TOKEN)")
+    feed.add_argument("--speed", type=float, default=1.0,
+                      help="time multiplier, e.g. 60 = a simulated minute per second (never ahead of the clock)")
+    feed.add_argument("--duration", type=float, default=None, help="stop after this many seconds (default: never)")
+    feed.add_argument("--start", default=None, help="simulated start: ISO 8601 or relative (-6h); default now")
+    feed.add_argument("--storm", action="store_true", help="a rainstorm episode starts at the simulated start")
+    feed.add_argument("--once", action="store_true", help="post one round (every sensor) and exit")
+    feed.set_defaults(func=cmd_feed)
     sub.add_parser("bench", help="run the benchmark suite").set_defaults(func=_not_yet(11, "bench"))
     users = sub.add_parser("users", help="manage users")
     users_sub = users.add_subparsers(dest="users_command", required=True)
