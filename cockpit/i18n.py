@@ -85,6 +85,14 @@ STRINGS: dict[str, dict[Lang, str]] = {
 }
 
 
+def register(strings: dict[str, dict[Lang, str]]) -> None:
+    """A page module adds its own strings at import; a key may be defined once only."""
+    clash = sorted(set(strings) & set(STRINGS))
+    if clash:
+        raise ValueError(f"UI string keys defined twice: {clash}")
+    STRINGS.update(strings)
+
+
 def lang_of(value: str | None) -> Lang:
     return "en" if value == "en" else DEFAULT_LANG
 

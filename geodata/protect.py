@@ -88,8 +88,11 @@ def read_or_create_secret(path: Path, make: Callable[[], str]) -> tuple[str, boo
     return value, False
 
 
+MAX_NAME_STARS = 3  # 张* / 欧阳** style; a long (e.g. transliterated) name must not reveal its length
+
+
 def mask_name(name: str) -> str:
-    return name[0] + "*" * (len(name) - 1) if len(name) > 1 else "*"
+    return name[0] + "*" * min(len(name) - 1, MAX_NAME_STARS) if len(name) > 1 else "*"
 
 
 def mask_id_number(value: str) -> str:

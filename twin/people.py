@@ -9,9 +9,9 @@ from typing import Any
 from geodata.codes import is_valid_id_number
 from geodata.errors import Forbidden, NotFound, ValidationFailed
 from geodata.protect import ID_NUMBER_CONTEXT, NAME_CONTEXT, PHONE_CONTEXT, DataProtector, load_key
-from geodata.repositories import people
+from geodata.repositories import admin, people
 from geodata.settings import get_settings
-from twin.auth import Permission, Principal, audit
+from twin.auth import COUNTY_CODE, Permission, Principal, audit
 
 MIN_REASON_CHARS = 4
 MAX_PAGE = 200
@@ -76,6 +76,14 @@ def search_residents(principal: Principal, query: ResidentQuery, client_ip: str 
           detail={"village": query.village, "grid": query.grid, "id_number": query.id_number, "total": total})
     return {"total": total, "limit": query.limit, "offset": query.offset,
             "items": [_masked(row, principal) for row in rows]}
+
+
+def villages_for(principal: Principal) -> list[dict[str, Any]]:
+    """The villages whose residents the caller may list: the county, their township, or their village."""
+    if not principal.can(Permission.PERSONAL_MASKED):
+        return []
+    prefix = principal.village_code if principal.role == "grid_worker" else principal.town_code
+    return admin.villages(prefix or COUNTY_CODE)
 
 
 def _masked(row: dict[str, Any], principal: Principal) -> dict[str, Any]:

@@ -57,3 +57,14 @@ def area_card(code: str) -> dict[str, Any] | None:
     with get_engine().connect() as conn:
         row = conn.execute(sql, {"code": code}).mappings().first()
     return dict(row) if row else None
+
+
+def villages(code_prefix: str) -> list[dict[str, Any]]:
+    """Villages/communities whose code starts with ``code_prefix`` (county, township or one village)."""
+    sql = text("""
+        SELECT v.code, v.name, t.name AS town_name
+        FROM admin_area v JOIN admin_area t ON t.code = v.parent_code
+        WHERE v.level = 'village' AND v.code LIKE :prefix || '%'
+        ORDER BY v.code""")
+    with get_engine().connect() as conn:
+        return [dict(r) for r in conn.execute(sql, {"prefix": code_prefix}).mappings()]

@@ -70,7 +70,7 @@ def app_server(e2e_database):
 
     port = free_port()
     env = {**os.environ, "DATABASE_URL": e2e_database["url"], "COCKPIT_DATA_DIR": str(e2e_database["data_dir"])}
-    _create_e2e_users(env, ROOT)
+    _create_e2e_users(env, ROOT, e2e_town(e2e_database))
     server = AppServer([sys.executable, "app.py", "run", "--host", "127.0.0.1", "--port", str(port)], port,
                        env=env, cwd=ROOT, name="cockpit-e2e")
     server.start()
@@ -80,18 +80,28 @@ def app_server(e2e_database):
 
 # -- who signs in ---------------------------------------------------------------------------------------------
 E2E_PASSWORD = "Wall-Screen-2025!"
-E2E_USERS = {  # username → (role, jurisdiction)
+E2E_USERS = {  # username → (role, jurisdiction); "TOWN" = the township of e2e_town()
     "e2e-leader": ("leader", "330624"),
     "e2e-auditor": ("auditor", "330624"),
+    "e2e-commander": ("commander", "TOWN"),
 }
 
 
-def _create_e2e_users(env: dict[str, str], root) -> None:
+def e2e_town(database: dict) -> str:
+    """The township of the first resident by id: the e2e commander's jurisdiction."""
+    from sqlalchemy import text
+
+    with database["engine"].connect() as conn:
+        return str(conn.execute(text("SELECT left(grid_code, 9) FROM resident ORDER BY id LIMIT 1")).scalar_one())
+
+
+def _create_e2e_users(env: dict[str, str], root, town: str) -> None:
     """Accounts in the e2e database, made the way an operator makes them: ``app.py users create``."""
     import subprocess
     import sys
 
-    for username, (role, jurisdiction) in E2E_USERS.items():
+    for username, (role, where) in E2E_USERS.items():
+        jurisdiction = town if where == "TOWN" else where
         subprocess.run(
             [sys.executable, "app.py", "users", "create", "--username", username, "--role", role,
              "--jurisdiction", jurisdiction, "--display-name", f"端到端{role}", "--password-stdin"],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import dash
 import mapbox_vector_tile
 import mercantile
@@ -154,8 +156,15 @@ def server_callbacks(client) -> list[dict]:
 def ids_of(callback: dict) -> set[str]:
     output = callback["output"].strip(".")
     outputs = output.split("...") if callback["output"].startswith("..") else [output]
-    return {o.rsplit(".", 1)[0] for o in outputs} | {i["id"] for i in callback["inputs"] + callback["state"]
-                                                      if isinstance(i["id"], str)}
+    return {o.rsplit(".", 1)[0] for o in outputs} | {cid for i in callback["inputs"] + callback["state"]
+                                                      for cid in _string_ids(i["id"])}
+
+
+def _string_ids(cid: str) -> list[str]:
+    """A pattern-matching id arrives as its JSON text: its string values carry the page's namespace."""
+    if cid.startswith("{"):
+        return [v for v in json.loads(cid).values() if isinstance(v, str)]
+    return [cid]
 
 
 def callback_request(callback: dict) -> dict:
@@ -163,7 +172,7 @@ def callback_request(callback: dict) -> dict:
     parts = output.strip(".").split("...") if output.startswith("..") else [output]
     outputs = [{"id": p.rsplit(".", 1)[0], "property": p.rsplit(".", 1)[1].split("@")[0]} for p in parts]
     return {"output": output, "outputs": outputs if output.startswith("..") else outputs[0],
-            "inputs": [{**i, "value": None} for i in callback["inputs"]],
+            "inputs": [[] if i["id"].startswith("{") else {**i, "value": None} for i in callback["inputs"]],
             "state": [{**s, "value": None} for s in callback["state"]],
             "changedPropIds": [f"{callback['inputs'][0]['id']}.{callback['inputs'][0]['property']}"]}
 
