@@ -133,9 +133,12 @@ def test_a_fume_reading_over_the_limit_raises_one_warning_and_a_normal_one_lifts
     engine = demo_database["engine"]
     fume = sensor_of(engine, "fume_monitor", 1)
 
+    base = datetime.now(UTC)
+
     def post(minute: float, value: float) -> dict:
         # Slightly ahead of the clock (within the 5-minute slack): newer than anything else posted for it.
-        items = [{"id": f"t-fume-{minute}-{m}", "sensor": fume["code"], "metric": m, "observed_at": at(minute),
+        when = (base + timedelta(minutes=minute)).isoformat()
+        items = [{"id": f"t-fume-{minute}-{m}", "sensor": fume["code"], "metric": m, "observed_at": when,
                   "value": v} for m, v in (("fume", value), ("nmhc", 2.0))]
         response = feed({"readings": items})
         assert response.status_code == 200 and response.get_json()["accepted"] == 2
