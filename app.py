@@ -230,7 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     feed.add_argument("--speed", type=float, default=1.0,
                       help="time multiplier, e.g. 60 = a simulated minute per second (never ahead of the clock)")
     feed.add_argument("--duration", type=float, default=None, help="stop after this many seconds (default: never)")
-    feed.add_argument("--start", default=None, help="simulated start: ISO 8601 or relative (-6h); default now")
+    feed.add_argument("--start", default=None,
+                      help="simulated start: ISO 8601 or relative, written --start=-6h; default now")
     feed.add_argument("--storm", action="store_true", help="a rainstorm episode starts at the simulated start")
     feed.add_argument("--once", action="store_true", help="post one round (every sensor) and exit")
     feed.set_defaults(func=cmd_feed)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Literal
 
+from flask import Response, has_request_context, request
+
 Lang = Literal["zh", "en"]
 DEFAULT_LANG: Lang = "zh"
+LANG_COOKIE = "cockpit_lang"  # the reader's choice, remembered across pages (not a secret: readable by JS)
 
 STRINGS: dict[str, dict[Lang, str]] = {
     "app.title": {"zh": "新昌县数字孪生指挥驾驶舱", "en": "Xinchang County Digital-Twin Command Cockpit"},
@@ -71,6 +74,8 @@ STRINGS: dict[str, dict[Lang, str]] = {
     "login.expired": {"zh": "会话已超时，请重新登录。", "en": "Your session timed out. Please sign in again."},
     "login.signed_out": {"zh": "您已退出登录。", "en": "You have signed out."},
     "nav.logout": {"zh": "退出", "en": "Sign out"},
+    "nav.other_lang": {"zh": "English", "en": "中文"},
+    "app.short_title": {"zh": "新昌数字孪生", "en": "Xinchang Twin"},
     "error.title": {"zh": "出错了", "en": "Something went wrong"},
     "error.back": {"zh": "返回首页", "en": "Back to the cockpit"},
     "error.bad_request": {"zh": "请求无效。", "en": "The request is not valid."},
@@ -94,12 +99,26 @@ def register(strings: dict[str, dict[Lang, str]]) -> None:
 
 
 def lang_of(value: str | None) -> Lang:
-    return "en" if value == "en" else DEFAULT_LANG
+    """An explicit choice wins; otherwise the request's ?lang=, then the remembered cookie, then Chinese."""
+    if value in ("zh", "en"):
+        return value  # type: ignore[return-value]
+    if has_request_context():
+        asked = request.args.get("lang") or request.cookies.get(LANG_COOKIE)
+        if asked == "en":
+            return "en"
+    return DEFAULT_LANG
+
+
+def remember_lang(response: Response) -> Response:
+    """after_request: a page opened with ?lang= keeps that language for the following pages."""
+    asked = request.args.get("lang")
+    if asked in ("zh", "en") and request.method == "GET" and request.cookies.get(LANG_COOKIE) != asked:
+        response.set_cookie(LANG_COOKIE, asked, max_age=365 * 24 * 3600, samesite="Lax", path="/")
+    return response
 
 
 def t(key: str, lang: str | None = None) -> str:
     entry = STRINGS.get(key)
     if entry is None:
         return key
-    chosen: Lang = "en" if lang == "en" else DEFAULT_LANG
-    return entry[chosen]
+    return entry[lang_of(lang)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dash
-from dash import Dash, Input, Output, dcc, html
+from dash import ClientsideFunction, Dash, Input, Output, dcc, html
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -13,7 +13,7 @@ from cockpit import auth, dash_guard, ratelimit, security_headers
 from cockpit.api import access, errors, health, login, raster_tiles, readings, residents, tiles, token
 from cockpit.csrf import FIELD as CSRF_FIELD
 from cockpit.csrf import csrf_token
-from cockpit.i18n import t
+from cockpit.i18n import lang_of, remember_lang, t
 from cockpit.static import ASSETS_IGNORE, ASSETS_PATH_IGNORE, register_static_routes
 from geodata.settings import Settings
 from twin.auth import server_secret
@@ -26,17 +26,31 @@ LIMITERS = "cockpit_limiters"  # server.extensions key: {"login": …, "api": �
 def _navigation() -> html.Nav:
     """Built from the page registry, so a new page module appears here by itself — for those who may see it."""
     principal = auth.current_principal()
+    lang = lang_of(None)
     links: list[dash.development.base_component.Component] = [
-        dcc.Link(p["name"], href=p["relative_path"], className="nav-link")
+        dcc.Link(page_name(p, lang), href=p["relative_path"], className="nav-link")
         for p in dash_guard.visible_pages(principal)
     ]
+    tools: list[dash.development.base_component.Component] = [
+        # the href gets the current path clientside; the choice is remembered in a cookie (cockpit/i18n.py)
+        html.A(t("nav.other_lang", lang), href="?lang=" + ("zh" if lang == "en" else "en"),
+               className="nav-link nav-lang", id="app-lang-switch", lang="zh" if lang == "en" else "en"),
+    ]
     if principal is not None:
-        links.append(html.Span(principal.display_name, className="nav-user", id="app-user"))
-        links.append(html.Form([
+        tools.append(html.Span(principal.display_name, className="nav-user", id="app-user"))
+        tools.append(html.Form([
             dcc.Input(type="hidden", name=CSRF_FIELD, value=csrf_token(), id="app-logout-csrf"),
-            html.Button(t("nav.logout"), type="submit", className="nav-link nav-logout", id="app-logout"),
+            html.Button(t("nav.logout", lang), type="submit", className="nav-link nav-logout", id="app-logout"),
         ], action="/logout", method="post", className="nav-logout-form", id="app-logout-form"))
-    return html.Nav(links, className="app-nav", id="app-nav")
+    return html.Nav([
+        html.Span(t("app.short_title", lang), className="nav-brand"),
+        html.Div(links, className="nav-pages", id="app-nav-pages"),
+        html.Div(tools, className="nav-tools"),
+    ], className="app-nav", id="app-nav")
+
+
+def page_name(page: dict, lang: str) -> str:
+    return str(page.get("name_en") or page["name"]) if lang == "en" else str(page["name"])
 
 
 def _shell() -> html.Div:
@@ -46,8 +60,8 @@ def _shell() -> html.Div:
         dcc.Store(id="app-lang", data="zh"),
         _navigation(),
         html.Div(id=dash_guard.NOTICE_ID, className="app-notice", role="alert"),
-        dash.page_container,
-    ], id="app-root")
+        html.Div(dash.page_container, className="app-main"),
+    ], id="app-root", lang="en" if lang_of(None) == "en" else "zh-CN")
 
 
 def trust_proxies(server: Flask, hops: int) -> None:
@@ -73,10 +87,9 @@ def create_app(settings: Settings) -> Dash:
     )
     dash_guard.guard_pages()
     app.layout = _shell
-    app.clientside_callback(
-        "function (search) { return new URLSearchParams(search || '').get('lang') === 'en' ? 'en' : 'zh'; }",
-        Output("app-lang", "data"), Input("app-url", "search"),
-    )
+    app.clientside_callback(ClientsideFunction("shell", "language"),
+                            Output("app-lang", "data"), Output("app-lang-switch", "href"),
+                            Input("app-url", "search"), Input("app-url", "pathname"))
     server = app.server
     trust_proxies(server, settings.trusted_proxies)
     server.config["SECRET_KEY"] = server_secret()  # Flask signs the session with its own salt
@@ -86,6 +99,7 @@ def create_app(settings: Settings) -> Dash:
     server.extensions[LIMITERS] = limiters
 
     errors.register_error_handlers(server)
+    server.after_request(remember_lang)
     security_headers.install(app, settings)
     health.register(server)
     tiles.register(server)

@@ -51,6 +51,9 @@ INCIDENTS = LayerSpec(id="incidents", title_zh="突发事件", title_en="Inciden
 RESOURCES = LayerSpec(id="resources", title_zh="应急资源与避灾场所", title_en="Resources and shelters",
                       group="thematic", default_visible=False, tooltip="{name}\n{kind_label}",
                       legend=_legend(RESOURCE_COLOURS, "point"))
+ALARMS = LayerSpec(id="sensor-alarms", title_zh="设备告警", title_en="Sensor alarms", group="thematic",
+                   tooltip="{name}\n{level_label} · {message}", legend=_legend(
+                       {k: v for k, v in WARNING_COLOURS.items() if k != "blue"}, "point"))
 WARNINGS = LayerSpec(id="warnings", title_zh="预警范围", title_en="Active warnings", group="thematic",
                      tooltip="{level_label}\n{message}", legend=_legend(WARNING_COLOURS, "fill"))
 
@@ -84,6 +87,26 @@ def build_resources(params: MapParams, rows: Sequence[dict[str, Any]]) -> dict[s
              "position": [r["lon"], r["lat"]], "color": list(RESOURCE_COLOURS[r["kind"]][2])}
             for r in rows if r["kind"] in RESOURCE_COLOURS]
     return _points(RESOURCES, data, 5)
+
+
+ALARM_RADIUS = {"red": 16, "orange": 13, "yellow": 11, "blue": 9}
+
+
+def build_alarms(params: MapParams, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Sensors in alarm as bold rings in the warning colour, worst on top, so they read from across a room."""
+    en = params.lang == "en"
+    ordered = sorted((r for r in rows if r["level"] in WARNING_COLOURS), key=lambda r: ALARM_RADIUS[r["level"]])
+    data = [{"code": r["code"], "name": r["name"], "message": r["message"],
+             "level_label": WARNING_COLOURS[r["level"]][1 if en else 0], "position": [r["lon"], r["lat"]],
+             "color": [*WARNING_COLOURS[r["level"]][2][:3], 255], "radius": ALARM_RADIUS[r["level"]]}
+            for r in ordered]
+    layer = pdk.Layer(
+        "ScatterplotLayer", id=ALARMS.id, data=data, get_position="position", get_line_color="color",
+        get_fill_color=[0, 0, 0, 0], stroked=True, filled=True, line_width_units=lit("pixels"),
+        get_line_width=4, radius_units=lit("pixels"), get_radius="radius", pickable=True,
+        parameters=DEPTH_ON_TOP,
+    )
+    return to_dict(layer)
 
 
 def build_warnings(params: MapParams, rows: Sequence[dict[str, Any]]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ class CountyMapData:
     incidents: Rows = field(default_factory=list)
     resources: Rows = field(default_factory=list)
     warnings: Rows = field(default_factory=list)
+    alarms: Rows = field(default_factory=list)  # open sensor alarms with the sensor's lon/lat
     density: Rows = field(default_factory=list)
     parcels: dict[str, Any] = field(default_factory=lambda: {"type": "FeatureCollection", "features": []})
 
@@ -30,7 +31,8 @@ ALL_SPECS: tuple[LayerSpec, ...] = (
     terrain.TERRAIN, terrain.BASEMAP, boundaries.VILLAGES, thematic.GRID_CELLS, emergency.WARNINGS,
     thematic.PARCELS, boundaries.TOWNSHIPS, boundaries.COUNTY, network.RIVERS, network.ROADS,
     density.HEATMAP, density.HEXAGONS, thematic.POPULATION, thematic.ADDRESSES, thematic.BUILDINGS,
-    thematic.ENTERPRISES, emergency.SENSORS, emergency.RESOURCES, emergency.INCIDENTS, labels.NEIGHBOUR_LABELS,
+    thematic.ENTERPRISES, emergency.SENSORS, emergency.RESOURCES, emergency.INCIDENTS, emergency.ALARMS,
+    labels.NEIGHBOUR_LABELS,
     labels.VILLAGE_LABELS, labels.TOWNSHIP_LABELS,
 )
 
@@ -58,6 +60,7 @@ def county_map(params: MapParams, data: CountyMapData, load_options: dict[str, A
         "sensors": emergency.build_sensors(params, data.sensors),
         "resources": emergency.build_resources(params, data.resources),
         "incidents": emergency.build_incidents(params, data.incidents),
+        "sensor-alarms": emergency.build_alarms(params, data.alarms),
         "neighbour-labels": labels.build_neighbours(params),
         "village-labels": labels.build(labels.VILLAGE_LABELS, params, data.village_labels, 12),
         "township-labels": labels.build(labels.TOWNSHIP_LABELS, params, data.township_labels, 18),

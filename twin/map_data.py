@@ -7,7 +7,7 @@ from typing import Any
 
 from geodata.db import COUNTY_SCOPE
 from geodata.errors import Forbidden, NotFound, ValidationFailed
-from geodata.repositories import admin, elevation, map_layers
+from geodata.repositories import admin, elevation, map_layers, overview
 from twin.auth import Principal
 
 CODE_LENGTHS = {6, 9, 12}
@@ -70,6 +70,11 @@ def resources() -> list[dict[str, Any]]:
 
 def warnings() -> list[dict[str, Any]]:
     return _minutes(map_layers.active_warnings(), "issued_at")
+
+
+def alarms(limit: int = 500) -> list[dict[str, Any]]:
+    """Open sensor alarms, worst first, at their sensors."""
+    return _minutes(overview.sensor_alarms(limit), "issued_at")
 
 
 def population_density() -> list[dict[str, Any]]:

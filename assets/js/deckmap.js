@@ -5,11 +5,27 @@
   var lastView = {};  // deck id -> latest view state, for the 2D/3D switch
   window.deckmapViews = lastView;  // read-only view of it for tests and diagnostics
 
-  function visibleLayers(layers, switched, mode, meta) {
+  function visibleLayers(layers, live, switched, mode, scale, meta) {
     // deck.gl builds its label font atlas once, from whatever font is usable at that moment:
     // hand it the layers only after our Chinese web font has loaded (or failed to).
+    if (scale === null || scale === undefined) { return window.dash_clientside.no_update; }
     var ready = window.cockpitFontReady || Promise.resolve(true);
-    return ready.then(function () { return applyVisibility(layers, switched, mode, meta); });
+    var current = (layers || []).map(function (layer) { return (live && live[layer.id]) || layer; });
+    return ready.then(function () { return scaled(applyVisibility(current, switched, mode, meta), scale); });
+  }
+
+  function scaled(layers, scale) {
+    // Text and pixel-sized markers grow with the screen (a 4K wall shows what a 1920 one does)
+    if (!scale || scale === 1) { return layers; }
+    return layers.map(function (layer) {
+      var type = layer["@@type"];
+      if (type === "TextLayer") { return Object.assign({}, layer, {sizeScale: (layer.sizeScale || 1) * scale}); }
+      if (type === "ScatterplotLayer" && layer.radiusUnits === "pixels") {
+        return Object.assign({}, layer, {radiusScale: (layer.radiusScale || 1) * scale,
+                                         lineWidthScale: (layer.lineWidthScale || 1) * scale});
+      }
+      return layer;
+    });
   }
 
   function applyVisibility(layers, switched, mode, meta) {

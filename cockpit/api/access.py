@@ -161,9 +161,9 @@ def install(server: Flask, rules: dict[str, Rule], api_limit: ratelimit.SlidingW
         principal = auth.current_principal()  # AuthFailed for a bad bearer token
         if principal is None:
             raise AuthFailed("请先登录 / please sign in")
+        _refuse_cross_site_writes()  # before anything reads the body of a forged request
         if not rule.allows(principal):
             raise Forbidden("没有访问权限 / you are not allowed to see this")
-        _refuse_cross_site_writes()
         if request.path.startswith("/api/"):
             ratelimit.check(api_limit, f"api:{principal.username}")
         return None

@@ -44,7 +44,8 @@ COUNTY_HOME = View(longitude=121.06, latitude=29.41, zoom=9.6, pitch=45, bearing
 
 def ids(prefix: str) -> dict[str, str]:
     """Component ids of one map instance (namespaced per page)."""
-    names = ("deck", "layers", "switcher", "legend", "tooltip", "mode", "reset", "compass", "meta", "home")
+    names = ("deck", "layers", "live", "scale", "switcher", "legend", "tooltip", "mode", "reset", "compass", "meta",
+             "home")
     return {n: f"{prefix}-map-{n}" for n in names}
 
 
@@ -69,8 +70,13 @@ def legend_panel(specs: list[LayerSpec], lang: str) -> list[html.Div]:
 
 
 def deck_map(prefix: str, layers: list[tuple[LayerSpec, dict[str, Any]]], view: View, params: MapParams,
-             *, height: str = "100%") -> html.Div:
-    """The map, its layer switcher, legend, tooltip, compass/reset and 2D/3D controls."""
+             *, height: str = "100%", compact: bool = False, wait_for_scale: bool = False) -> html.Div:
+    """The map, its layer switcher, legend, tooltip, compass/reset and 2D/3D controls.
+
+    ``compact`` (the video wall): the switcher starts folded and the legend stays. Pages that refresh
+    some layers write them, by id, into the ``live`` store; they replace the static ones.
+    ``wait_for_scale``: no layer is drawn until the page writes the ``scale`` store (and, with it, its
+    fitted view), so that no tile is loaded for a view that is about to change."""
     i = ids(prefix)
     specs = [spec for spec, _ in layers]
     lang = params.lang
@@ -83,6 +89,8 @@ def deck_map(prefix: str, layers: list[tuple[LayerSpec, dict[str, Any]]], view: 
                 style={"position": "absolute", "inset": "0", "width": "100%", "height": "100%"},
             ),
             dcc.Store(id=i["layers"], data=[_gated(spec, layer) for spec, layer in layers]),
+            dcc.Store(id=i["live"], data={}),
+            dcc.Store(id=i["scale"], data=None if wait_for_scale else 1),  # text/marker size factor (4K: 2)
             dcc.Store(id=i["meta"], data=layer_meta(specs, lang)),
             dcc.Store(id=i["home"], data={"3d": view.as_dict("3d"), "2d": view.as_dict("2d")}),
             html.Div(id=i["tooltip"], className="map-tooltip", role="tooltip", style={"display": "none"}),
@@ -105,10 +113,10 @@ def deck_map(prefix: str, layers: list[tuple[LayerSpec, dict[str, Any]]], view: 
                                   "value": s.id} for s in switchable],
                         value=[s.id for s in switchable if s.default_visible],
                     ),
-                ], open=True, className="map-panel"),
+                ], open=not compact, className="map-panel"),
                 html.Details([html.Summary(t("map.legend", lang)), html.Div(legend_panel(specs, lang), id=i["legend"])],
-                             open=True, className="map-panel"),
-            ], className="map-controls"),
+                             open=not compact, className="map-panel"),
+            ], className="map-controls" + (" map-controls-compact" if compact else "")),
         ],
         className=f"deck-map theme-{params.theme}", style={"position": "relative", "height": height},
         id=f"{prefix}-map",
@@ -128,8 +136,8 @@ def register_callbacks(prefix: str) -> None:
     clientside_callback(
         ClientsideFunction("deckmap", "visibleLayers"),
         Output(i["deck"], "layers"),
-        Input(i["layers"], "data"), Input(i["switcher"], "value"), Input(i["mode"], "value"),
-        State(i["meta"], "data"),
+        Input(i["layers"], "data"), Input(i["live"], "data"), Input(i["switcher"], "value"),
+        Input(i["mode"], "value"), Input(i["scale"], "data"), State(i["meta"], "data"),
     )
     clientside_callback(
         ClientsideFunction("deckmap", "trackView"),

@@ -13,7 +13,8 @@ from cockpit.i18n import t
 from geodata.errors import CockpitError
 from twin.auth import Permission, search_audit
 
-dash.register_page(__name__, path="/audit", name="审计日志", title="审计日志 · 新昌县数字孪生驾驶舱", order=90,
+dash.register_page(__name__, path="/audit", name="审计日志", name_en="Audit log",
+                   title="审计日志 · 新昌县数字孪生驾驶舱", order=90,
                    permission=Permission.AUDIT_READ)
 
 PREFIX = "audit"

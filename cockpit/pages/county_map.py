@@ -10,16 +10,17 @@ from dash import Input, Output, State, html
 from cockpit import auth
 from cockpit.components import deckmap
 from cockpit.components.attrs import with_attrs
-from cockpit.i18n import t
+from cockpit.components.county_data import map_inputs
+from cockpit.i18n import lang_of, t
 from cockpit.static import WORKER_LOAD_OPTIONS
 from geodata.errors import CockpitError
-from layers import labels as label_layers
 from layers.base import MapParams, Mode, Theme
-from layers.registry import CountyMapData, county_map
+from layers.registry import county_map
 from twin import map_data
 from twin.auth import Permission
 
-dash.register_page(__name__, path="/map", name="县域一张图", title="县域一张图 · 新昌县数字孪生驾驶舱", order=1)
+dash.register_page(__name__, path="/map", name="县域一张图", name_en="County map",
+                   title="县域一张图 · 新昌县数字孪生驾驶舱", order=1)
 
 PREFIX = "countymap"
 
@@ -27,7 +28,7 @@ PREFIX = "countymap"
 def _params(query: dict[str, str]) -> MapParams:
     theme: Theme = "light" if query.get("theme") == "light" else "dark"
     mode: Mode = "2d" if query.get("mode") == "2d" else "3d"
-    return MapParams(theme=theme, mode=mode, lang="en" if query.get("lang") == "en" else "zh")
+    return MapParams(theme=theme, mode=mode, lang=lang_of(query.get("lang")))
 
 
 def _may_see_personal() -> bool:
@@ -36,31 +37,10 @@ def _may_see_personal() -> bool:
                                       or principal.can(Permission.PERSONAL_MASKED))
 
 
-def _map_data(personal: bool) -> CountyMapData:
-    townships: list[dict[str, Any]] = []
-    villages: list[dict[str, Any]] = []
-    for label in map_data.labels():
-        row = {"text": label_layers.short_name(label.text), "position": [label.lon, label.lat, label.z],
-               "code": label.code}
-        (townships if label.level == "township" else villages).append(row)
-    return CountyMapData(
-        county_outline=map_data.county_outline(),
-        township_outlines=map_data.township_outlines(),
-        township_labels=townships,
-        village_labels=villages,
-        sensors=map_data.sensors(),
-        incidents=map_data.incidents(),
-        resources=map_data.resources(),
-        warnings=map_data.warnings(),
-        density=map_data.population_density() if personal else [],
-        parcels=map_data.park_parcels(),
-    )
-
-
 def layout(**query: str) -> html.Div:
     params = _params(query)
     personal = _may_see_personal()
-    built = county_map(params, _map_data(personal), WORKER_LOAD_OPTIONS, personal=personal)
+    built = county_map(params, map_inputs(personal), WORKER_LOAD_OPTIONS, personal=personal)
     return with_attrs(html.Div(
         [
             html.Header([

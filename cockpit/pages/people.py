@@ -18,7 +18,8 @@ from geodata.errors import CockpitError
 from twin.auth import Permission
 from twin.people import ResidentQuery, UnmaskRequest, resident_card, search_residents, villages_for
 
-dash.register_page(__name__, path="/people", name="居民查询", title="居民查询 · 新昌县数字孪生驾驶舱", order=40,
+dash.register_page(__name__, path="/people", name="居民查询", name_en="Residents",
+                   title="居民查询 · 新昌县数字孪生驾驶舱", order=40,
                    permission=Permission.PERSONAL_MASKED)
 
 register({

@@ -86,4 +86,6 @@ def build_kpis(ctx: DemoContext, now: pd.Timestamp) -> None:
                                    "value": np.round(values[:upto], 2)}))
     out = pd.concat(parts, ignore_index=True)
     out["is_synthetic"] = True
+    out["ingest_id"] = None  # generated, not ingested through the API: no client id, no receipt time
+    out["received_at"] = None
     ctx.add("kpi_value", out)

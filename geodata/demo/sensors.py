@@ -167,6 +167,8 @@ def build_sensors(ctx: DemoContext, ops: OpsInputs, rain: RainEvent) -> None:
     out = pd.concat(readings, ignore_index=True)
     out["observed_at"] = pd.DatetimeIndex(out["observed_at"]).tz_convert("UTC")
     out["is_synthetic"] = True
+    out["ingest_id"] = None  # generated, not ingested through the API: no client id, no receipt time
+    out["received_at"] = None
     ctx.add("reading", out)
     build_warnings(ctx, ops, rain, times, river_state)
 

@@ -40,12 +40,12 @@ def resources() -> list[dict[str, Any]]:
 
 
 def active_warnings() -> list[dict[str, Any]]:
-    """Active warnings with their area: the warning's own polygon, else its township's."""
+    """Active area warnings (not single-sensor alarms) with their area: their own polygon, else the township's."""
     rows = _rows("""
         SELECT w.id, w.kind, w.level, w.message, w.issued_at,
                ST_AsGeoJSON(ST_SimplifyPreserveTopology(coalesce(w.area, a.geom), 0.0005), 6) AS area
         FROM warning w LEFT JOIN admin_area a ON a.code = w.town_code
-        WHERE w.lifted_at IS NULL AND coalesce(w.area, a.geom) IS NOT NULL
+        WHERE w.lifted_at IS NULL AND w.sensor_id IS NULL AND coalesce(w.area, a.geom) IS NOT NULL
         ORDER BY w.issued_at DESC""")
     for row in rows:
         row["area"] = json.loads(row["area"])

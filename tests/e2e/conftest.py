@@ -84,6 +84,8 @@ E2E_USERS = {  # username → (role, jurisdiction); "TOWN" = the township of e2e
     "e2e-leader": ("leader", "330624"),
     "e2e-auditor": ("auditor", "330624"),
     "e2e-commander": ("commander", "TOWN"),
+    "e2e-kiosk": ("kiosk", "330624"),
+    "e2e-feed": ("dataadmin", "330624"),
 }
 
 

@@ -30,6 +30,8 @@ DATA = CountyMapData(
     warnings=[{"id": 1, "kind": "rainstorm", "level": "yellow", "message": "暴雨黄色预警",
                "issued_at": "2026-11-29T07:00", "area": {"type": "Polygon", "coordinates": [
                    [[120.8, 29.4], [120.9, 29.4], [120.9, 29.5], [120.8, 29.4]]]}}],
+    alarms=[{"code": "FU00001", "name": "江滨小吃店油烟监测", "level": "orange", "message": "油烟浓度 3.1 mg/m³",
+             "issued_at": "2026-11-29T12:10", **POINT}],
     density=[{"code": "330624001001001", "residents": 120, **POINT}],
     parcels={"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {
         "type": "Polygon", "coordinates": [[[120.95, 29.48], [120.96, 29.48], [120.96, 29.49], [120.95, 29.48]]]},
