@@ -2,7 +2,7 @@
 
     python -m bench.ingest [--batches 20] [--batch-size 500] [--runs 3] [--scale 0.05]
 
-Builds a scratch demo database on the embedded PostgreSQL (or $COCKPIT_BENCH_ADMIN_URL, a superuser URL),
+Builds a scratch demo database (bench/common.py: the embedded PostgreSQL or $COCKPIT_BENCH_ADMIN_URL),
 then posts batches through the whole Flask app in-process (access rules, bearer token, validation, one
 transaction with the alarm evaluation and the audit entry) and reports the median over the runs. The HTTP
 server itself is not part of the figure. The scratch database is dropped at the end.
@@ -11,31 +11,13 @@ server itself is not part of the figure. The scratch database is dropped at the 
 from __future__ import annotations
 
 import argparse
-import base64
-import os
-import secrets
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-PASSWORD = f"Bench-{secrets.token_hex(8)}-Ok1"  # a throwaway account in a throwaway database
-
-
-def _admin_url() -> str:
-    configured = os.environ.get("COCKPIT_BENCH_ADMIN_URL")
-    if configured:
-        from geodata.db import normalise_url
-
-        return normalise_url(configured)
-    from geodata.embedded import ensure_cluster
-    from geodata.settings import Settings
-
-    settings = Settings(database_url=None)
-    return ensure_cluster(settings.data_dir, settings.embedded_port).url("postgres")
+from bench.common import PASSWORD, add_user, scratch_demo
 
 
 def _batches(sensors: list[dict[str, Any]], n: int, size: int, run: int, now: datetime) -> list[list[dict[str, Any]]]:
@@ -62,26 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=float, default=0.05, help="demo scale of the scratch database")
     args = parser.parse_args(argv)
 
-    from sqlalchemy.engine import make_url
-
-    from geodata import db
-    from geodata.settings import get_settings
-
-    admin = _admin_url()
-    name = f"cockpit_bench_{uuid.uuid4().hex[:8]}"
-    db.create_database(admin, name)
-    try:
-        with tempfile.TemporaryDirectory() as data_dir:
-            url = make_url(admin).set(database=name).render_as_string(hide_password=False)
-            os.environ.update({"DATABASE_URL": url, "COCKPIT_DATA_DIR": data_dir,
-                               "COCKPIT_DATA_KEY": base64.b64encode(os.urandom(32)).decode(),
-                               "COCKPIT_API_RATE_PER_MINUTE": "1000000"})
-            get_settings.cache_clear()
-            rates = _measure(args)
-    finally:
-        for cached in (db.get_engine, db.get_owner_engine):
-            cached().dispose()
-        db.drop_database(admin, name)
+    with scratch_demo(args.scale, COCKPIT_API_RATE_PER_MINUTE="1000000"):
+        add_user("bench-feed", "dataadmin")
+        rates = _measure(args)
     print(f"ingest: median {statistics.median(rates):,.0f} readings/s over {args.runs} runs of {args.batches} "
           f"batches x {args.batch_size} (runs: {', '.join(f'{r:,.0f}' for r in rates)})")
     return 0
@@ -89,21 +54,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _measure(args: argparse.Namespace) -> list[float]:
     from cockpit.server import create_app
-    from geodata.db import get_owner_engine
-    from geodata.demo.loader import DemoParams, generate, load
-    from geodata.migrate import upgrade
-    from geodata.protect import DataProtector, load_key
     from geodata.settings import get_settings
-    from twin.auth import COUNTY_CODE, create_user
 
     settings = get_settings()
-    engine = get_owner_engine()
-    upgrade(engine)
-    params = DemoParams(scale=args.scale, seed=42)
-    key = load_key(settings.data_key.get_secret_value() if settings.data_key else None, settings.data_dir, create=True)
-    ctx, report = generate(params, settings.data_dir, DataProtector(key))
-    load(engine, ctx, report, params)
-    create_user("bench-feed", PASSWORD, "dataadmin", COUNTY_CODE, "bench feed")
     client = create_app(settings).server.test_client()
     token = client.post("/api/v1/auth/token", json={"username": "bench-feed", "password": PASSWORD,
                                                      "scopes": ["feed.ingest", "map.view"]}).get_json()["access_token"]

@@ -7,6 +7,7 @@ are the panels rendered and sent."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import dash
@@ -148,9 +149,8 @@ deckmap.register_callbacks(PREFIX)
     Output(f"{PREFIX}-incidents", "figure"), Output(f"{PREFIX}-events", "children"),
     Output(f"{PREFIX}-events-gauge", "figure"), Output(f"{PREFIX}-alarms", "children"),
     Output(f"{PREFIX}-park", "children"), Output(f"{PREFIX}-feeds", "children"),
-    Output(f"{PREFIX}-trend", "figure"), Output(deckmap.ids(PREFIX)["live"], "data"),
-    Output(f"{PREFIX}-tour", "data"),
-    Output(f"{PREFIX}-layers-signature", "data"),
+    Output(f"{PREFIX}-trend", "figure"), Output(f"{PREFIX}-tour", "data"),
+    Output(deckmap.ids(PREFIX)["live"], "data"), Output(f"{PREFIX}-layers-signature", "data"),
     Input(f"{PREFIX}-tick", "n_intervals"),
     State(f"{PREFIX}-version", "data"), State("app-lang", "data"), State(f"{PREFIX}-scale", "data"),
     State(f"{PREFIX}-layers-signature", "data"),
@@ -160,18 +160,35 @@ def refresh(_tick: int | None, shown: str | None, lang: str | None, scale: float
     state = live_state()
     if state.version == shown:
         raise PreventUpdate  # the common case: nothing new, nothing sent
-    lang = lang_of(lang)
+    panels_out, live = _rendered(state, lang_of(lang), round(scale or 1.0, 2))
     # A new layer list makes deck.gl rebuild every layer (and reload the terrain): send the map's live
     # layers only when what they show has changed, not on every new reading.
-    live = dash.no_update if state.map_signature == layers_shown else _live_layers(state, lang)
-    return (state.version, panels.kpis(PREFIX, state, lang), panels.weather(state, lang),
-            panels.freshness(state, lang), panels.totals(state, lang),
-            panels.warnings(state, lang), panels.incidents_today(state, lang),
-            charts.scaled(panels.incidents_figure(state, lang), scale or 1.0),
-            panels.events(state, lang), charts.scaled(panels.events_gauge(state, lang), scale or 1.0),
-            panels.alarms(state, lang), panels.park(state, lang), panels.feeds(state, lang),
-            charts.scaled(panels.trend_figure(state, lang), scale or 1.0),
-            live, _tour(state, lang), state.map_signature)
+    return (*panels_out, dash.no_update if state.map_signature == layers_shown else live, state.map_signature)
+
+
+_render_lock = threading.Lock()
+_renders: dict[tuple[str, str, float], tuple[tuple[Any, ...], dict[str, Any]]] = {}
+
+
+def _rendered(state: LiveState, lang: str, scale: float) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The panels for one version, language and screen scale, rendered once and handed to every screen
+    showing that combination (as plain JSON-ready dicts, so each answer only serialises them)."""
+    key = (state.version, lang, scale)
+    with _render_lock:
+        if key not in _renders:
+            if len(_renders) > 32:
+                _renders.clear()
+            outputs = (state.version, panels.kpis(PREFIX, state, lang), panels.weather(state, lang),
+                       panels.freshness(state, lang), panels.totals(state, lang),
+                       panels.warnings(state, lang), panels.incidents_today(state, lang),
+                       charts.scaled(panels.incidents_figure(state, lang), scale).to_plotly_json(),
+                       panels.events(state, lang),
+                       charts.scaled(panels.events_gauge(state, lang), scale).to_plotly_json(),
+                       panels.alarms(state, lang), panels.park(state, lang), panels.feeds(state, lang),
+                       charts.scaled(panels.trend_figure(state, lang), scale).to_plotly_json(),
+                       _tour(state, lang))
+            _renders[key] = (outputs, _live_layers(state, lang))
+        return _renders[key]
 
 
 # once, when the first clock tick has measured the screen: the county fitted to this map
