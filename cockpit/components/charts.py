@@ -50,7 +50,7 @@ def gauge(value: float | None, title: str, suffix: str = "%") -> go.Figure:
                "steps": [{"range": [0, 60], "color": "rgba(239,71,111,0.35)"},
                          {"range": [60, 85], "color": "rgba(255,209,102,0.30)"},
                          {"range": [85, 100], "color": "rgba(6,214,160,0.30)"}]}))
-    fig.update_layout(**_layout(margin={"l": 18, "r": 18, "t": 36, "b": 4}))
+    fig.update_layout(**_layout(margin={"l": 26, "r": 26, "t": 36, "b": 4}))
     return fig
 
 

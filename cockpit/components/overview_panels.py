@@ -99,7 +99,8 @@ def incidents_figure(state: LiveState, lang: str | None) -> Any:
     for row in state.incidents:
         if row["category"] in CATEGORIES and row["severity"] in by:
             by[row["severity"]][CATEGORIES.index(row["category"])] += row["open"]
-    labels = {s: str(v[1] if lang == "en" else v[0]) for s, v in SEVERITY_COLOURS.items()}
+    # the short form (Ⅰ级 … / I …) keeps the legend on one line on every screen
+    labels = {s: str(v[1] if lang == "en" else v[0]).split()[0] for s, v in SEVERITY_COLOURS.items()}
     return charts.incidents_bar([t(f"incident.{c}", lang) for c in CATEGORIES], by, labels)
 
 

@@ -51,7 +51,7 @@ def test_overview_fills_the_screen(signed_in, indicator_count: int, width: int, 
     box = page.locator("#overview-map-deck").bounding_box()
     assert box and box["width"] > 300 and box["height"] > 250
     drawn = 1 - count_colour(shot, BACKGROUND, 12, box) / (box["width"] * box["height"])
-    assert drawn > 0.3  # terrain and the county, not an empty canvas
+    assert drawn > 0.2  # terrain and the county (no terrain: under 0.1), not an empty canvas
 
     spill = overflow(page)
     assert spill["docX"] <= 0 and spill["pageX"] <= 0, spill  # never a horizontal scrollbar
@@ -85,6 +85,8 @@ def test_a_posted_reading_shows_within_five_seconds(signed_in, app_server, e2e_d
         code, name = conn.execute(text("""
             SELECT s.code, s.name FROM sensor s WHERE s.kind = 'fume_monitor'
               AND NOT EXISTS (SELECT 1 FROM warning w WHERE w.sensor_id = s.id AND w.lifted_at IS NULL)
+              AND NOT EXISTS (  -- its newest reading must be ours, or no alarm is evaluated on it
+                SELECT 1 FROM reading r WHERE r.sensor_id = s.id AND r.observed_at > now() - interval '2 minutes')
             ORDER BY s.code LIMIT 1""")).one()
     session = signed_in("/?tour=off", user="e2e-kiosk", viewport=(1920, 1080))
     page = session.page

@@ -37,7 +37,8 @@ def test_a_markup_name_renders_as_text_after_an_audited_unmask(signed_in, hostil
     page.wait_for_selector("#people-table", timeout=30_000)  # the first village of the township, masked
     page.fill("#people-id-number", id_number)
     page.click("#people-search")
-    page.wait_for_function("() => document.querySelectorAll('#people-table tbody tr').length === 1")
+    page.wait_for_function("(tail) => { const rows = document.querySelectorAll('#people-table tbody tr');"
+                           " return rows.length === 1 && rows[0].innerText.includes(tail); }", arg=id_number[-4:])
     row = page.inner_text("#people-table tbody tr")
     assert id_number not in row and id_number[-4:] in row  # masked in the list
     page.click("#people-table tbody button")
