@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
@@ -40,8 +43,26 @@ def cmd_run(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"cockpit: http://{host}:{port}/", flush=True)
-    app.run(host=host, port=port, debug=False)
+    feed = _start_demo_feed(settings, host, port) if args.demo_feed else None
+    try:
+        app.run(host=host, port=port, debug=False)
+    finally:
+        if feed is not None:
+            feed.terminate()
     return 0
+
+
+def _start_demo_feed(settings: Settings, host: str, port: int) -> subprocess.Popen[bytes]:
+    """The feed simulator beside the demo server, as the demo data administrator: the wall stays live."""
+    from twin.auth import demo_password
+
+    password, _path, _created = demo_password(settings)
+    local = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # noqa: S104 (comparing, not binding)
+    env = {**os.environ, "COCKPIT_DEMO_PASSWORD": password}
+    print("demo feed: posting live readings as dataadmin (python app.py feed)", flush=True)
+    return subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "feed", "--url",
+                             f"http://{local}:{port}", "--username", "dataadmin"], env=env,
+                            stdout=subprocess.DEVNULL)
 
 
 def cmd_db_upgrade(_args: argparse.Namespace) -> int:
@@ -199,6 +220,8 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="serve the cockpit")
     run.add_argument("--host", default=None, help="interface to bind (default 127.0.0.1)")
     run.add_argument("--port", type=int, default=None, help="port (default 8050)")
+    run.add_argument("--demo-feed", action="store_true",
+                     help="also run the feed simulator against this server (demo data only)")
     run.set_defaults(func=cmd_run)
 
     db = sub.add_parser("db", help="database schema and the embedded server")
