@@ -1,0 +1,1 @@
+"""Standard-address normalisation, parsing and (later) matching; pure Python, no storage."""
