@@ -212,3 +212,8 @@ def test_a_known_estate_named_after_a_town_is_an_estate(gazetteer: Gazetteer) ->
 def test_abbreviated_county_before_a_town_starting_with_a_name_suffix(gazetteer: Gazetteer) -> None:
     c = p("新昌城南乡石溪村", gazetteer)
     assert (c.county, c.town, c.community) == ("新昌县", "城南乡", "石溪村委会")
+
+
+def test_longest_known_name_wins() -> None:
+    gaz = Gazetteer(province="浙江省", city="绍兴市", county="新昌县", towns={}, estates=["鼓山", "鼓山花园"])
+    assert p("鼓山花园", gaz).estate == "鼓山花园"

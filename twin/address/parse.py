@@ -36,6 +36,7 @@ _ESTATE = re.compile(
     r"[\u4e00-\u9fffa-z][\u4e00-\u9fffa-z\d]{1,11}?(?:小区|花园|公寓|家园|新村|山庄|公馆|大厦|广场|苑|府|园|庭|城)(?:[一二三四五六七八九十\d]+期)?"
 )
 _UNIT = re.compile(r"(?:([a-z]|\d+[a-z]?)幢)?(?:(\d+)单元)?(?:(\d+)室)?")
+_MAX_NAME = 40  # longest recognisable name, in characters; real ones stay well below
 _NAME_SUFFIX = re.compile(r"大道|路|街|巷|小区|花园|公寓|家园|新村|山庄|公馆|大厦|广场|苑|府|园|庭|城")
 _IGNORED = re.compile(r"\d+(?:组|层|楼)")  # village groups and floors have no component of their own
 _FALLBACK_TOWN = re.compile(r"[\u4e00-\u9fff]{2,3}?(?:街道|镇|乡)")
@@ -156,11 +157,11 @@ def _community_spellings(name: str) -> set[str]:
 
 def _longest(text: str, pos: int, names: Mapping[str, object]) -> str | None:
     """The longest spelling in ``names`` that starts at ``pos``."""
-    best: str | None = None
-    for spelling in names:
-        if text.startswith(spelling, pos) and (best is None or len(spelling) > len(best)):
-            best = spelling
-    return best
+    # probing substrings keeps this independent of the library size (thousands of roads/estates)
+    for size in range(min(_MAX_NAME, len(text) - pos), 0, -1):
+        if text[pos : pos + size] in names:
+            return text[pos : pos + size]
+    return None
 
 
 def parse(normalised: str, gazetteer: Gazetteer) -> Components:
