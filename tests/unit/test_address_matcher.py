@@ -25,7 +25,8 @@ def library() -> list[LibraryAddress]:
         components = Components(province="浙江省", city="绍兴市", county="新昌县", town=town, community=community,
                                 road=road, house_number=bare_number(number), estate=estate,
                                 building=bare_number(building), unit=bare_number(unit), room=bare_number(room))
-        text = "".join(v for v in ("浙江省绍兴市新昌县", town, community, road, number, estate, building, unit, room) if v)
+        parts = ("浙江省绍兴市新昌县", town, community, road, number, estate, building, unit, room)
+        text = "".join(v for v in parts if v)
         out.append(LibraryAddress(code=f"A{i}", full_text=text, components=components, lon=120.9, lat=29.5))
     return out
 
@@ -83,3 +84,12 @@ def test_an_unclear_query_gives_ranked_candidates(matcher: Matcher) -> None:
     decision = matcher.match("羽林街道临江路9号南明府1单元101室")  # which building?
     assert decision.match is None
     assert {c.code for c, _ in decision.candidates[:2]} == {"A0", "A2"}
+
+
+def test_the_village_group_tells_doors_with_the_same_number_apart() -> None:
+    rows = [LibraryAddress(code=f"G{g}", full_text=f"新昌县澄潭街道铁牛村{g}组15号", lon=0, lat=0,
+                           components=Components(county="新昌县", town="澄潭街道", community="铁牛村", group=str(g),
+                                                 house_number="15")) for g in (1, 2, 3)]
+    matcher = Matcher.build(rows, province="浙江省", city="绍兴市", county="新昌县")
+    decision = matcher.match("澄潭街道铁牛村二组15号")
+    assert decision.match is not None and decision.match.code == "G2"

@@ -38,10 +38,10 @@ def p(text: str, gazetteer: Gazetteer) -> Components:
     return parse(normalise(text), gazetteer)
 
 
-def test_components_have_the_eleven_standard_levels() -> None:
+def test_components_have_the_standard_levels_with_the_village_group() -> None:
     names = [f.name for f in fields(Components)]
     assert names == [
-        "province", "city", "county", "town", "community", "road",
+        "province", "city", "county", "town", "community", "group", "road",
         "house_number", "estate", "building", "unit", "room",
     ]  # fmt: skip
 
@@ -119,9 +119,10 @@ def test_a_town_missing_from_the_gazetteer_after_the_county(gazetteer: Gazetteer
     assert (c.town, c.community, c.house_number) == ("新林乡", "某某村", "12")
 
 
-def test_village_group_is_skipped(gazetteer: Gazetteer) -> None:
+def test_village_group_is_its_own_level(gazetteer: Gazetteer) -> None:
+    # house numbers restart in every group of a village: the group tells 3组12号 from 4组12号
     c = p("东茗乡东茗村三组12号", gazetteer)
-    assert (c.community, c.house_number) == ("东茗村委会", "12")
+    assert (c.community, c.group, c.house_number) == ("东茗村委会", "3", "12")
 
 
 def test_known_road_and_house_number(gazetteer: Gazetteer) -> None:

@@ -139,7 +139,7 @@ def _keys(c: Components) -> list[tuple[str, ...]]:
     if c.estate and c.building:
         keys.append(("estate", c.estate, c.building))
     if c.community and c.house_number:
-        keys.append(("community", c.community, c.house_number))
+        keys.append(("community", c.community, c.group or "", c.house_number))
     if not keys:  # no number to block on: the named road, estate or village as a whole
         keys += [(level, name) for level in ("road", "estate", "community") if (name := getattr(c, level))]
     return keys

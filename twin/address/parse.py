@@ -38,7 +38,8 @@ _ESTATE = re.compile(
 _UNIT = re.compile(r"(?:([a-z]|\d+[a-z]?)幢)?(?:(\d+)单元)?(?:(\d+)室)?")
 _MAX_NAME = 40  # longest recognisable name, in characters; real ones stay well below
 _NAME_SUFFIX = re.compile(r"大道|路|街|巷|小区|花园|公寓|家园|新村|山庄|公馆|大厦|广场|苑|府|园|庭|城")
-_IGNORED = re.compile(r"\d+(?:组|层|楼)")  # village groups and floors have no component of their own
+_GROUP = re.compile(r"(\d+)组")  # 村民小组: house numbers restart in every group of a village
+_IGNORED = re.compile(r"\d+(?:层|楼)")  # floors have no component of their own
 _FALLBACK_TOWN = re.compile(r"[\u4e00-\u9fff]{2,3}?(?:街道|镇|乡)")
 _FALLBACK_COMMUNITY = re.compile(r"[\u4e00-\u9fff]{2,5}?(?:社区|村)(?=\d|[\u4e00-\u9fff]{2,}(?:路|街|巷)|$)")
 
@@ -52,6 +53,7 @@ class Components:
     county: str | None = None
     town: str | None = None
     community: str | None = None
+    group: str | None = None  # 组 (GA/T 2000.32's level below the village); not in the HTTP components
     road: str | None = None
     house_number: str | None = None
     estate: str | None = None
@@ -242,7 +244,8 @@ class _Parser:
         # the remaining levels come in a loose order (an estate may precede its road), so try each
         # unfilled one at the cursor and skip a character when none fits
         while self.pos < len(self.text):
-            if not (self._road() or self._house_number() or self._estate() or self._unit() or self._ignored()):
+            if not (self._road() or self._house_number() or self._estate() or self._unit() or self._group()
+                    or self._ignored()):
                 self.pos += 1
 
     def _take(self, level: str, value: str, end: int) -> bool:
@@ -307,6 +310,14 @@ class _Parser:
                 self.found[level] = value
         self.pos = match.end()
         return True
+
+    def _group(self) -> bool:
+        match = _GROUP.match(self.text, self.pos)
+        if match and "group" not in self.found:
+            self.found["group"] = match.group(1)
+            self.pos = match.end()
+            return True
+        return False
 
     def _ignored(self) -> bool:
         match = _IGNORED.match(self.text, self.pos)

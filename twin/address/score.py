@@ -23,7 +23,7 @@ from twin.address.parse import Components
 
 # Weights: what distinguishes one door from another counts most.
 WEIGHTS: dict[str, float] = {
-    "province": 0.02, "city": 0.03, "county": 0.05, "town": 0.10, "community": 0.10, "road": 0.16,
+    "province": 0.02, "city": 0.03, "county": 0.05, "town": 0.10, "community": 0.10, "group": 0.06, "road": 0.16,
     "house_number": 0.18, "estate": 0.12, "building": 0.10, "unit": 0.06, "room": 0.08,
 }
 NAME_LEVELS = frozenset({"province", "city", "county", "town", "community", "road", "estate"})
