@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cockpit import auth, dash_guard, ratelimit, security_headers
-from cockpit.api import access, errors, health, login, raster_tiles, readings, residents, tiles, token
+from cockpit.api import access, address, errors, health, login, raster_tiles, readings, residents, tiles, token
 from cockpit.csrf import FIELD as CSRF_FIELD
 from cockpit.csrf import csrf_token
 from cockpit.i18n import lang_of, remember_lang, t
@@ -106,6 +106,7 @@ def create_app(settings: Settings) -> Dash:
     raster_tiles.register(server)
     readings.register(server)
     residents.register(server)
+    address.register(server)
     register_static_routes(server)
     login.register(server, limiters["login"])
     token.register(server, limiters["login"])

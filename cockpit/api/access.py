@@ -127,6 +127,10 @@ def default_rules(dash_prefix: str, callback_check: Condition) -> dict[str, Rule
         "vector_tile": tiles,
         "terrain_png": map_view,
         "basemap_png": map_view,
+        # the standard-address library (row-level security scopes a commander's library)
+        "address_match": map_view,
+        "address_match_batch": map_view,
+        "address_reverse": map_view,
         # the resident registry (jurisdiction: twin.people + row-level security)
         "residents_search": requires(Permission.PERSONAL_MASKED),
         "resident_card": requires(Permission.PERSONAL_MASKED),
