@@ -23,7 +23,7 @@ from twin.address.parse import Components, Gazetteer, parse
 from twin.address.score import Decision, decide, score
 
 _NUMBER = re.compile(r"\d+[a-z]?(?:-\d+)?")
-_CLOSE_NAME = 75  # rapidfuzz ratio (0..100) for a misspelt road/estate/village to count as that name
+_CLOSE_NAME = 60  # rapidfuzz ratio (0..100) for a misspelt road/estate/village to count as that name
 _BLOCK_LIMIT = 400  # records scored per query at most (a whole road without a number can be long)
 
 

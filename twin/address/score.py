@@ -28,8 +28,9 @@ WEIGHTS: dict[str, float] = {
 }
 NAME_LEVELS = frozenset({"province", "city", "county", "town", "community", "road", "estate"})
 SOUND_ALIKE = 0.92  # same pinyin, different characters: very likely a homophone typo
-EXTRA_LEVEL_COST = 0.03  # the candidate is finer than the query (a room when the query named a house)
+EXTRA_LEVEL_COST = 0.05  # the candidate is finer than the query (a room when the query named a house)
 OTHER_DOOR = 0.7  # the most a candidate with a different house/building/unit/room number can score
+COARSER = 0.8  # the most a candidate can score that lacks a number the query gives (its room may not exist)
 ACCEPT = 0.86
 MARGIN = 0.04
 SHOW = 5
@@ -50,15 +51,18 @@ def score(query: Components, candidate: Components) -> float:
     """0..1: the weighted share of the query's levels that the candidate agrees with."""
     total = agreed = 0.0
     extra = 0
-    other_door = False
+    other_door = coarser = False
     for f in fields(Components):
         want, have = getattr(query, f.name), getattr(candidate, f.name)
         if want is None:
-            extra += have is not None and f.name in ("building", "unit", "room")
+            # finer than the query: a room when it named a house (an estate only when it named no building)
+            extra += have is not None and (f.name in ("building", "unit", "room")
+                                           or (f.name == "estate" and query.building is None))
             continue
         weight = WEIGHTS[f.name]
         total += weight
         if have is None:
+            coarser |= f.name not in NAME_LEVELS
             continue
         if f.name in NAME_LEVELS:
             agreed += weight * name_similarity(want, have)
@@ -69,7 +73,9 @@ def score(query: Components, candidate: Components) -> float:
     if total == 0:
         return 0.0
     value = max(0.0, agreed / total - EXTRA_LEVEL_COST * extra)
-    return min(value, OTHER_DOOR) if other_door else value
+    if other_door:
+        return min(value, OTHER_DOOR)
+    return min(value, COARSER) if coarser else value
 
 
 @dataclass(frozen=True)
