@@ -86,15 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with scratch_demo(args.scale):
         from geodata import db
-        from geodata.repositories import addresses
-        from twin.address.matcher import Matcher
-        from twin.address.service import CITY, COUNTY, PROVINCE, TOWN_ALIASES, _record
+        from twin.address.service import build_matcher
 
         with db.scoped(db.COUNTY_SCOPE):
-            library = [_record(r) for r in addresses.active_addresses()]
-    t0 = time.perf_counter()
-    matcher = Matcher.build(library, province=PROVINCE, city=CITY, county=COUNTY, town_aliases=TOWN_ALIASES)
-    build_s = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            matcher = build_matcher()  # reading the library from PostgreSQL included
+            build_s = time.perf_counter() - t0
+    library = matcher.records
     rng = random.Random(args.seed)  # noqa: S311 (reproducible noise, not secrets)
     doors = [a for a in library if a.components.house_number and (a.components.road or a.components.community)]
     alike = homophones(sorted({a.components.road for a in doors if a.components.road}))
@@ -112,7 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         false += matcher.match(missing(a, rng)).match is not None
     n = min(args.queries, len(doors))
     times.sort()
-    print(f"library {len(library):,} records (demo scale {args.scale}), index build {build_s:.1f} s")
+    print(f"library {len(library):,} records (demo scale {args.scale}), read and index {build_s:.1f} s")
     print(f"{n} noisy queries: top-1 {top1 / n:.3f}, top-5 {top5 / n:.3f}; "
           f"{args.missing} non-existent addresses: false matches {false / args.missing:.1%}")
     if args.show_misses:

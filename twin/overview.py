@@ -23,8 +23,10 @@ from geodata.repositories.tiles import data_versions
 from twin import live, map_data
 from twin.readings import CST
 
-LIVE_TABLES = ("reading", "kpi_value", "warning", "incident", "grid_event", "sensor", "energy_record",
-               "resident", "enterprise", "admin_area")
+# The county totals (row counts of big tables) are recounted only when one of these changes, not on
+# every new reading.
+SUMMARY_TABLES = ("admin_area", "grid_cell", "resident", "house", "enterprise", "standard_address", "sensor")
+LIVE_TABLES = ("reading", "kpi_value", "warning", "incident", "grid_event", "energy_record", *SUMMARY_TABLES)
 VERSION_TTL_S = 1.0  # how stale the version check may be: bounds the reflection delay, not the work
 RECENT = timedelta(days=30)
 SERIES_HOURS = 24
@@ -87,6 +89,7 @@ class _Cache:
     checked_at: dict[str, float] = field(default_factory=dict)  # scope → monotonic time of the version check
     versions: dict[str, tuple[int, ...]] = field(default_factory=dict)
     states: dict[tuple[str, tuple[int, ...]], LiveState] = field(default_factory=dict)
+    summaries: dict[tuple[str, tuple[int, ...]], CountySummary] = field(default_factory=dict)
     computed: int = 0  # how many times an aggregate was built (the benchmark reads it)
 
 
@@ -105,7 +108,7 @@ def live_state(now: datetime | None = None) -> LiveState:
         key = (scope, versions)
         state = _cache.states.get(key)
         if state is None or _minute_changed(state, now):
-            state = _compute(versions, now)
+            state = _compute(versions, now, _summary(scope, versions))
             _cache.states = {k: v for k, v in _cache.states.items() if k[0] != scope}  # old versions go
             _cache.states[key] = state
             _cache.computed += 1
@@ -122,7 +125,16 @@ def _minute_changed(state: LiveState, now: datetime | None) -> bool:
     return current - state.as_of >= timedelta(minutes=1)
 
 
-def _compute(versions: tuple[int, ...], now: datetime | None) -> LiveState:
+def _summary(scope: str, versions: tuple[int, ...]) -> CountySummary:
+    """Called under the cache lock."""
+    key = (scope, versions[-len(SUMMARY_TABLES):])
+    if key not in _cache.summaries:
+        _cache.summaries = {k: v for k, v in _cache.summaries.items() if k[0] != scope}
+        _cache.summaries[key] = county_summary()
+    return _cache.summaries[key]
+
+
+def _compute(versions: tuple[int, ...], now: datetime | None, summary: CountySummary) -> LiveState:
     now = now or datetime.now(UTC)
     day_start = now.astimezone(CST).replace(hour=0, minute=0, second=0, microsecond=0)
     warnings: dict[str, dict[str, int]] = {lvl: {"areas": 0, "sensors": 0} for lvl in ("red", "orange", "yellow",
@@ -140,7 +152,7 @@ def _compute(versions: tuple[int, ...], now: datetime | None) -> LiveState:
     return LiveState(
         version=f"{db.current_scope() or '-'}:{'.'.join(map(str, versions))}:{now:%Y%m%d%H%M}",
         as_of=now,
-        summary=county_summary(),
+        summary=summary,
         indicators=live.indicators(now=now)["indicators"],
         incidents=[{k: (int(v) if k in ("today", "open", "severity") else v) for k, v in r.items()}
                    for r in repo.incident_counts(day_start)],

@@ -59,15 +59,12 @@ def search_residents(principal: Principal, query: ResidentQuery, client_ip: str 
         raise Forbidden("your role may not see individual residents")
     village, grids = query.village, [query.grid] if query.grid else None
     if principal.role == "grid_worker":
-        own = list(principal.grid_codes)
-        if own:
-            grids = [g for g in (grids or own) if g in own]
-        else:
-            mine = principal.village_code or ""
-            village = mine if village in (None, mine) else "-"  # another village: nothing
-            grids = [g for g in grids or [] if g.startswith(mine)] if grids else None
-        if grids == []:
-            grids = ["-"]
+        narrowed = _grid_worker_scope(principal, village, grids)
+        if narrowed is None:  # asked outside their grid cells: nothing, and the search is still audited
+            audit(principal, "search", object_type="resident", client_ip=client_ip,
+                  detail={"village": query.village, "grid": query.grid, "id_number": query.id_number, "total": 0})
+            return {"total": 0, "limit": query.limit, "offset": query.offset, "items": []}
+        village, grids = narrowed
     id_hmac = _protector().lookup_hash(query.id_number) if query.id_number else None
     total, rows = people.list_residents(village=village, grids=grids, id_hmac=id_hmac,
                                         limit=query.limit, offset=query.offset)
@@ -103,7 +100,7 @@ def resident_card(principal: Principal, resident_id: int, unmask: UnmaskRequest 
     card = people.resident_card(resident_id)
     if card is None:  # outside the caller's jurisdiction looks exactly like non-existent
         raise NotFound("no such resident in your jurisdiction")
-    if principal.role == "grid_worker" and not _in_grid_workers_area(principal, card["grid_code"]):
+    if principal.role == "grid_worker" and _grid_worker_scope(principal, None, [card["grid_code"]]) is None:
         raise NotFound("no such resident in your jurisdiction")
     card = _masked(card, principal)
     if unmask is not None:
@@ -113,9 +110,18 @@ def resident_card(principal: Principal, resident_id: int, unmask: UnmaskRequest 
     return card
 
 
-def _in_grid_workers_area(principal: Principal, grid_code: str) -> bool:
-    own = principal.grid_codes
-    return grid_code in own if own else grid_code.startswith(principal.village_code or "-")
+def _grid_worker_scope(principal: Principal, village: str | None, grids: list[str] | None
+                       ) -> tuple[str | None, list[str] | None] | None:
+    """(village, grid cells) a grid worker's search is narrowed to, or None when it asks outside them:
+    their assigned cells, or every cell of their village when none are assigned."""
+    own = list(principal.grid_codes)
+    if own:
+        wanted = [g for g in grids or own if g in own and g.startswith(village or "")]
+        return (None, wanted) if wanted else None
+    mine = principal.village_code or "-"
+    if village not in (None, mine) or (grids and not all(g.startswith(mine) for g in grids)):
+        return None
+    return mine, grids
 
 
 def _unmask(principal: Principal, resident_id: int, request: UnmaskRequest) -> dict[str, Any]:

@@ -8,10 +8,10 @@ a bad item is rejected with a reason and the good ones are kept.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from geodata.errors import PayloadTooLarge, ValidationFailed
 
@@ -44,6 +44,7 @@ COUNTS = frozenset({"volume", "occupied", "free"})  # whole numbers
 PERCENT_UNITS = frozenset({"%"})
 
 ItemKind = Literal["reading", "indicator"]
+G = TypeVar("G")
 
 
 @dataclass(frozen=True)
@@ -144,52 +145,50 @@ def parse_batch(body: Any) -> Batch:
 
 def validate_readings(items: Sequence[Any], sensors: Mapping[str, SensorRef], now: datetime
                       ) -> tuple[list[GoodReading], list[Rejection]]:
-    good: list[GoodReading] = []
-    bad: list[Rejection] = []
-    seen: set[str] = set()
-    for index, item in enumerate(items):
-        item_id = _raw_id(item)
-        try:
-            ingest_id = _id(item, seen)
-            sensor = _field(item, "sensor", str)
-            ref = sensors.get(sensor)
-            if ref is None:
-                raise ItemError(f"未知的传感器 / unknown sensor {sensor[:40]!r}")
-            metric = _field(item, "metric", str)
-            if metric not in ref.metrics:
-                raise ItemError(f"传感器 {ref.code} 没有指标 {metric[:30]!r} / sensor {ref.code} has no metric "
-                                f"{metric[:30]!r} (it has {', '.join(sorted(ref.metrics))})")
-            observed_at = _timestamp(item, now, now - MAX_AGE, "7 天 / 7 days")
-            value = _value(item)
-            _plausible(metric, value, ref)
-        except ItemError as exc:
-            bad.append(Rejection(index, "reading", item_id, str(exc)))
-            continue
-        good.append(GoodReading(index, ingest_id, ref.id, metric, observed_at, value))
-    return good, bad
+    def check(index: int, item: Any, ingest_id: str) -> GoodReading:
+        sensor = _field(item, "sensor", str)
+        ref = sensors.get(sensor)
+        if ref is None:
+            raise ItemError(f"未知的传感器 / unknown sensor {sensor[:40]!r}")
+        metric = _field(item, "metric", str)
+        if metric not in ref.metrics:
+            raise ItemError(f"传感器 {ref.code} 没有指标 {metric[:30]!r} / sensor {ref.code} has no metric "
+                            f"{metric[:30]!r} (it has {', '.join(sorted(ref.metrics))})")
+        observed_at = _timestamp(item, now, now - MAX_AGE, "7 天 / 7 days")
+        value = _value(item)
+        _plausible(metric, value, ref)
+        return GoodReading(index, ingest_id, ref.id, metric, observed_at, value)
+
+    return _each(items, "reading", check)
 
 
 def validate_indicators(items: Sequence[Any], kpis: Mapping[str, KpiRef], now: datetime
                         ) -> tuple[list[GoodIndicator], list[Rejection]]:
-    good: list[GoodIndicator] = []
+    def check(index: int, item: Any, ingest_id: str) -> GoodIndicator:
+        code = _field(item, "code", str)
+        kpi = kpis.get(code)
+        if kpi is None:
+            raise ItemError(f"未知的指标 / unknown indicator {code[:40]!r}")
+        observed_at = _timestamp(item, now, INDICATOR_SINCE, "规划期开始 / the plan period (2020)")
+        value = _value(item)
+        if value < 0 or (kpi.unit in PERCENT_UNITS and value > 100):
+            raise ItemError(f"数值不合理 / implausible value {value} {kpi.unit}")
+        return GoodIndicator(index, ingest_id, kpi.code, observed_at, value)
+
+    return _each(items, "indicator", check)
+
+
+def _each(items: Sequence[Any], kind: ItemKind, check: Callable[[int, Any, str], G]
+          ) -> tuple[list[G], list[Rejection]]:
+    """Each item on its own: the good ones kept, every bad one with its reason (ids unique per batch)."""
+    good: list[G] = []
     bad: list[Rejection] = []
     seen: set[str] = set()
     for index, item in enumerate(items):
-        item_id = _raw_id(item)
         try:
-            ingest_id = _id(item, seen)
-            code = _field(item, "code", str)
-            kpi = kpis.get(code)
-            if kpi is None:
-                raise ItemError(f"未知的指标 / unknown indicator {code[:40]!r}")
-            observed_at = _timestamp(item, now, INDICATOR_SINCE, "规划期开始 / the plan period (2020)")
-            value = _value(item)
-            if value < 0 or (kpi.unit in PERCENT_UNITS and value > 100):
-                raise ItemError(f"数值不合理 / implausible value {value} {kpi.unit}")
+            good.append(check(index, item, _id(item, seen)))
         except ItemError as exc:
-            bad.append(Rejection(index, "indicator", item_id, str(exc)))
-            continue
-        good.append(GoodIndicator(index, ingest_id, kpi.code, observed_at, value))
+            bad.append(Rejection(index, kind, _raw_id(item), str(exc)))
     return good, bad
 
 

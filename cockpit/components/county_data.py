@@ -10,9 +10,10 @@ from twin import map_data
 
 
 def map_inputs(personal: bool, *, alarms: list[dict[str, Any]] | None = None,
-               warnings: list[dict[str, Any]] | None = None) -> CountyMapData:
+               warnings: list[dict[str, Any]] | None = None,
+               incidents: list[dict[str, Any]] | None = None) -> CountyMapData:
     """``personal=False`` leaves out even aggregated personal data (population density); callers that
-    already hold the live alarms and warnings pass them in instead of asking again."""
+    already hold the live alarms, warnings and incidents pass them in instead of asking again."""
     townships: list[dict[str, Any]] = []
     villages: list[dict[str, Any]] = []
     for label in map_data.labels():
@@ -25,7 +26,7 @@ def map_inputs(personal: bool, *, alarms: list[dict[str, Any]] | None = None,
         township_labels=townships,
         village_labels=villages,
         sensors=map_data.sensors(),
-        incidents=map_data.incidents(),
+        incidents=map_data.incidents() if incidents is None else incidents,
         resources=map_data.resources(),
         warnings=map_data.warnings() if warnings is None else warnings,
         alarms=map_data.alarms() if alarms is None else alarms,

@@ -108,7 +108,8 @@ def layout(lang: str | None = None, tour: str | None = None, **_query: str) -> h
 
 
 def _map_layers(params: MapParams, state: LiveState) -> list[tuple[Any, dict[str, Any]]]:
-    built = county_map(params, map_inputs(personal=False, alarms=state.alarms, warnings=state.area_warnings),
+    built = county_map(params, map_inputs(personal=False, alarms=state.alarms, warnings=state.area_warnings,
+                                            incidents=state.open_incidents),
                        WORKER_LOAD_OPTIONS, personal=False)
     return [(spec, layer) for spec, layer in built if spec.id in WALL_LAYERS]
 

@@ -45,10 +45,14 @@ def _matcher() -> Matcher:
     with _built.lock:
         held = _built.matchers.get(scope)
         if held is None or held[0] != version:
-            library = (_record(row) for row in addresses.active_addresses())
-            _built.matchers[scope] = (version, Matcher.build(library, province=PROVINCE, city=CITY, county=COUNTY,
-                                                             town_aliases=TOWN_ALIASES))
+            _built.matchers[scope] = (version, build_matcher())
         return _built.matchers[scope][1]
+
+
+def build_matcher() -> Matcher:
+    """The matcher over the active library visible in the current data scope."""
+    library = (_record(row) for row in addresses.active_addresses())
+    return Matcher.build(library, province=PROVINCE, city=CITY, county=COUNTY, town_aliases=TOWN_ALIASES)
 
 
 def _record(row: dict[str, Any]) -> LibraryAddress:
